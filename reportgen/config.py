@@ -11,7 +11,14 @@ import tomllib
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from reportgen.errors import ConfigError
 from reportgen.schema import SHEETS, VALUE_SPELLINGS
@@ -33,6 +40,12 @@ class FormatConfig(_Section):
 
 class TierConfig(_Section):
     """Value-tier thresholds (SPEC, "Value tiers")."""
+
+    @model_validator(mode="after")
+    def _b_after_a(self) -> TierConfig:
+        if self.class_b < self.class_a:
+            raise ValueError("class_b must not be below class_a")
+        return self
 
     class_a: float = Field(0.80, gt=0, lt=1)
     class_b: float = Field(0.95, gt=0, le=1)
@@ -72,7 +85,7 @@ class ScreenConfig(_Section):
         bad = sorted(k for k, v in value.items() if not 0 <= v <= 1)
         if bad:
             raise ValueError(f"probabilities must be between 0 and 1 ({', '.join(bad)})")
-        defaults = cls.model_fields["stage_probability"].default_factory()  # type: ignore[misc]
+        defaults = cls.model_fields["stage_probability"].default_factory()  # type: ignore[misc, call-arg]
         return {**defaults, **value}
 
 
@@ -148,7 +161,8 @@ class Config(_Section):
             for col in mapping:
                 if col not in known:
                     problems.append(
-                        f"[columns.{kind}] has no column {col!r} (known: {', '.join(sorted(known))})"
+                        f"[columns.{kind}] has no column {col!r} "
+                        f"(known: {', '.join(sorted(known))})"
                     )
         if problems:
             raise ValueError("; ".join(problems))
@@ -156,7 +170,9 @@ class Config(_Section):
 
     @field_validator("values")
     @classmethod
-    def _known_values(cls, value: dict[str, dict[str, list[str]]]) -> dict[str, dict[str, list[str]]]:
+    def _known_values(
+        cls, value: dict[str, dict[str, list[str]]]
+    ) -> dict[str, dict[str, list[str]]]:
         enum_columns = _enum_columns()
         problems = []
         for column, spellings in value.items():
@@ -226,4 +242,5 @@ def load_config(path: Path | None, *, explicit: bool = False) -> Config:
             if err["type"] == "extra_forbidden":
                 msg = "unknown setting"
             problems.append(f"{where}: {msg}")
-        raise ConfigError(f"{path} has {len(problems)} problem(s): " + "; ".join(problems)) from None
+        summary = f"{path} has {len(problems)} problem(s): "
+        raise ConfigError(summary + "; ".join(problems)) from None

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 
 
-class Severity(str, Enum):
+class Severity(StrEnum):
     """How bad a problem is: errors make the data unusable, warnings do not."""
 
     ERROR = "error"
@@ -41,9 +41,13 @@ class Issue:
     amount_cents: int | None = None
     #: True when the row this issue concerns was left out of the analysis.
     skipped: bool = False
+    #: The sales region the row belongs to, where it can be told ("" otherwise).
+    region: str = ""
+    #: The client the row is about, where it names one ("" otherwise).
+    client_id: str = ""
 
     def where(self) -> str:
-        """The address as a supervisor reads it: ``file, sheet "Sales", row 12, column "amount"``."""
+        """The address as a supervisor reads it: ``file, sheet "Sales", row 12, column "x"``."""
         parts = []
         if self.file:
             parts.append(self.file)

@@ -47,7 +47,8 @@ class Column:
     """One canonical column of a sheet kind."""
 
     name: str
-    type: str  # id | text | enum | date | money | number | int | percent | score | bool | month | emails
+    #: id | text | enum | date | money | number | int | percent | score | bool | month | emails
+    type: str
     required: bool = False
     synonyms: tuple[str, ...] = ()
     #: For enums: the value set this column takes (see ``VALUE_SPELLINGS``).
