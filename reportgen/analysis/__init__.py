@@ -1,0 +1,1 @@
+"""The analysis: pure functions over the loaded tables."""
