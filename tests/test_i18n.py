@@ -1,0 +1,162 @@
+import re
+from pathlib import Path
+
+import pytest
+from babel.messages.extract import extract_from_dir
+
+from reportgen import i18n
+
+ROOT = Path(__file__).resolve().parents[1]
+TEMPLATE_METHOD = "jinja2.ext:babel_extract"
+TEMPLATE_OPTIONS = {"silent": "false", "trimmed": "true", "newstyle_gettext": "true"}
+
+
+def read_catalog(lang):
+    return i18n.read_catalog(lang)
+
+
+def used_messages():
+    """(context, msgid, where) for every message in reportgen/ and templates/."""
+    found = []
+    for folder, method_map, options in [
+        (ROOT / "reportgen", [("**.py", "python")], {}),
+        (
+            ROOT / "templates",
+            [(f"**.{ext}", TEMPLATE_METHOD) for ext in ("html", "css", "txt", "svg", "j2")],
+            {"**": TEMPLATE_OPTIONS},
+        ),
+    ]:
+        for filename, lineno, message, _, context in extract_from_dir(
+            folder, method_map=method_map, options_map=options
+        ):
+            found.append((context, message, f"{folder.name}/{filename}:{lineno}"))
+    return found
+
+
+def test_the_scan_finds_the_messages_we_know_about():
+    messages = {(context, msgid) for context, msgid, _ in used_messages()}
+    assert (None, "Generated %(date)s") in messages  # {% trans %} in base.html
+    assert (None, "Page %(page)s of %(pages)s") in messages  # gettext() in render.py
+
+
+def test_every_message_used_has_a_chinese_translation():
+    catalog = read_catalog("zh")
+    missing = []
+    for context, msgid, where in used_messages():
+        key = msgid[0] if isinstance(msgid, tuple) else msgid
+        entry = catalog.get(key, context=context)
+        strings = entry.string if entry is not None else ""
+        strings = strings if isinstance(strings, tuple) else (strings,)
+        if entry is None or entry.fuzzy or not all(strings):
+            missing.append(f"{where}: {msgid!r}")
+    assert missing == [], "add these to reportgen/locale/zh/LC_MESSAGES/reportgen.po"
+
+
+@pytest.mark.parametrize(
+    ("kind", "code", "zh"),
+    [
+        ("tier", "major", "重要客户"),
+        ("tier", "named", "次重要客户"),
+        ("tier", "non_named", "一般重要客户"),
+        ("tier", "mass", "大众客户"),
+        ("stage", "potential", "潜在客户"),
+        ("stage", "new", "新客户"),
+        ("stage", "stable", "稳定客户"),
+        ("stage", "at_risk", "危机客户"),
+        ("stage", "lost", "流失客户"),
+        ("gate", "real", "是不是机会"),
+        ("gate", "compete", "能不能竞争"),
+        ("gate", "win", "能不能赢"),
+        ("gate", "worth", "值不值得赢"),
+        ("verdict", "pursue", "推进"),
+        ("verdict", "qualify", "继续确认"),
+        ("verdict", "drop", "放弃（非真实机会）"),
+        ("verdict", "partner_or_drop", "合作或放弃"),
+        ("verdict", "strengthen", "先巩固地位"),
+        ("verdict", "reconsider", "重新评估（不值得赢）"),
+        ("relationship", "transactional", "交易型"),
+        ("relationship", "partnership", "伙伴型"),
+        ("coverage", "one_to_one", "一对一"),
+        ("coverage", "one_to_few", "一对少"),
+        ("coverage", "one_to_many", "一对多"),
+        ("coverage", "telesales", "电话销售"),
+        ("rag", "red", "红"),
+        ("rag", "amber", "黄"),
+        ("rag", "green", "绿"),
+    ],
+)
+def test_glossary_words_are_the_spec_words(kind, code, zh):
+    assert i18n.label(kind, code, "zh") == zh
+    assert i18n.label(kind, code, "en") == i18n.LABELS[kind][code]
+
+
+def test_glossary_tables_are_complete():
+    # Every code of every table is in the parametrized list above (28 words in all).
+    assert sum(len(table) for table in i18n.LABELS.values()) == 28
+    assert i18n.TIER_LABELS == {
+        "major": "Major account",
+        "named": "Named account",
+        "non_named": "Non-named account",
+        "mass": "Mass-market",
+    }
+
+
+@pytest.mark.parametrize("code", [None, ""])
+def test_blank_code_is_a_dash(code):
+    assert i18n.label("tier", code, "zh") == "—"
+
+
+@pytest.mark.parametrize(
+    ("kind", "code", "message"),
+    [
+        ("tier", "gold", "unknown tier code 'gold': use one of major, named, non_named, mass"),
+        (
+            "colour",
+            "red",
+            "unknown label kind 'colour': use one of tier, stage, gate, verdict, "
+            "relationship, coverage, rag",
+        ),
+    ],
+)
+def test_unknown_codes_are_refused(kind, code, message):
+    with pytest.raises(ValueError, match=f"^{re.escape(message)}$"):
+        i18n.label(kind, code, "en")
+
+
+def test_placeholders_match_between_english_and_chinese():
+    placeholder = re.compile(r"%\((\w+)\)s")
+    for message in read_catalog("zh"):
+        if not message.id:
+            continue
+        ids = message.id if isinstance(message.id, tuple) else (message.id,)
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        expected = set(placeholder.findall(ids[-1]))
+        for string in strings:
+            assert set(placeholder.findall(string)) == expected, message.id
+
+
+def test_english_catalog_passes_msgids_through():
+    assert [m.id for m in read_catalog("en") if m.id] == []
+    assert i18n.gettext("Generated %(date)s", "en") == "Generated %(date)s"
+
+
+@pytest.mark.parametrize(
+    ("n", "en", "zh"),
+    [(1, "%(count)s client", "%(count)s 个客户"), (2, "%(count)s clients", "%(count)s 个客户")],
+)
+def test_ngettext(n, en, zh):
+    assert i18n.ngettext("%(count)s client", "%(count)s clients", n, "en") == en
+    assert i18n.ngettext("%(count)s client", "%(count)s clients", n, "zh") == zh
+
+
+def test_untranslated_message_falls_back_to_english():
+    assert i18n.gettext("No such message", "zh") == "No such message"
+
+
+def test_translations_are_cached():
+    assert i18n.translations("zh") is i18n.translations("zh")
+
+
+def test_unknown_language_is_refused():
+    with pytest.raises(ValueError, match="^unknown language 'fr': use one of en, zh$"):
+        i18n.translations("fr")
