@@ -28,7 +28,7 @@ import pandas as pd
 from reportgen.config import Config
 from reportgen.issues import Issue, IssueLog, Severity
 from reportgen.model import Dataset, InputFile
-from reportgen.reader import RawSheet, is_ignored_file, read_workbook
+from reportgen.reader import UNSUPPORTED_SPREADSHEETS, RawSheet, is_ignored_file, read_workbook
 from reportgen.schema import (
     ADDRESS_COLUMNS,
     FILE,
@@ -88,8 +88,20 @@ def discover(inputs: Path, log: IssueLog) -> list[Path]:
             code="no_inputs",
         )
         return []
-    files = sorted(p for p in inputs.iterdir() if p.is_file() and not is_ignored_file(p))
-    if not files:
+    files = []
+    for path in sorted(inputs.iterdir()):
+        if not path.is_file():
+            continue
+        unsupported = UNSUPPORTED_SPREADSHEETS.get(path.suffix.lower())
+        if unsupported and not path.name.startswith((".", "~$")):
+            log.error(
+                f"reportgen cannot read {unsupported}",
+                file=path.name, code="unsupported_format",
+                hint="open it in Excel or WPS and save it as an Excel workbook (.xlsx)",
+            )
+        elif not is_ignored_file(path):
+            files.append(path)
+    if not files and not log.errors:
         log.error(
             f"the inputs folder {inputs} holds no workbook (.xlsx, .xlsm, .xls, .ods or .csv)",
             hint="copy the month's workbooks into it",
@@ -444,7 +456,7 @@ def skip_rows(df: pd.DataFrame, mask: np.ndarray, log: IssueLog, message_for, *,
     if not mask.any():
         return df
     sub = df.loc[mask].reset_index(drop=True)
-    for position, row in sub.iterrows():
+    for position, (_, row) in enumerate(sub.iterrows()):
         cents = None
         if money is not None and not pd.isna(row[money]):
             cents = int(row[money])
@@ -453,7 +465,7 @@ def skip_rows(df: pd.DataFrame, mask: np.ndarray, log: IssueLog, message_for, *,
             file=row[FILE], sheet=row[SHEET], row=int(row[ROW]), column=column,
             value=str(row.get(column, ""))[:60] if column in row else "",
             hint=hint, code=code, amount_cents=cents, skipped=True,
-            **_row_owner(sub, int(position)),
+            **_row_owner(sub, position),
         ))
     return df.loc[~mask].reset_index(drop=True)
 
@@ -632,7 +644,7 @@ def load_inputs(inputs: Path, config: Config, *, month: pd.Period | None = None)
 
     clients_derived = False
     if "sales" not in tables:
-        if not any(r.kind.name == "sales" for r in refs):
+        if files and not any(r.kind.name == "sales" for r in refs):
             found = sorted({f"{r.file}: {r.raw.name}" for r in refs}) or ["no sheet reportgen uses"]
             log.error(
                 "no Sales sheet was found; sheets found: " + "; ".join(found),

@@ -112,6 +112,21 @@ class RawSheet:
     merged: list[tuple[int, int, int, int]] = field(default_factory=list)
 
 
+#: Spreadsheet formats reportgen does not read; a file in one of them is an error, not ignored,
+#: because the rows in it would otherwise be lost without a word.
+UNSUPPORTED_SPREADSHEETS = {
+    ".xlsb": "Excel binary workbooks (.xlsb)",
+    ".xltx": "Excel templates (.xltx)",
+    ".xltm": "Excel templates (.xltm)",
+    ".xlt": "Excel templates (.xlt)",
+    ".numbers": "Apple Numbers files",
+    ".et": "WPS spreadsheets (.et)",
+    ".ots": "OpenDocument templates (.ots)",
+    ".fods": "flat OpenDocument spreadsheets (.fods)",
+    ".tsv": "tab-separated text (.tsv)",
+}
+
+
 def is_ignored_file(path: Path) -> bool:
     """True for files the input folder scan skips: lock, hidden, temp and non-spreadsheet files."""
     name = path.name

@@ -122,12 +122,14 @@ def test_init_example_passes_check(runner, tmp_path):
 
 def test_demo_writes_the_sample_into_an_empty_folder_only(runner, tmp_path):
     inputs = tmp_path / "inputs"
-    result = runner.invoke(cli, ["demo", "--inputs", str(inputs), "--out", str(tmp_path / "o")])
+    result = runner.invoke(cli, ["demo", "--inputs", str(inputs), "--out", str(tmp_path / "o"),
+                                 "--format", "html"])
     assert result.exit_code == 0, result.output
     written = sorted(p.name for p in inputs.iterdir())
     assert written
     hashes = {p: hashlib.sha256(p.read_bytes()).hexdigest() for p in inputs.iterdir()}
-    again = runner.invoke(cli, ["demo", "--inputs", str(inputs), "--out", str(tmp_path / "o")])
+    again = runner.invoke(cli, ["demo", "--inputs", str(inputs), "--out", str(tmp_path / "o"),
+                                "--format", "html"])
     assert again.exit_code == 0
     assert "wrote sample" not in again.output
     assert {p: hashlib.sha256(p.read_bytes()).hexdigest() for p in inputs.iterdir()} == hashes

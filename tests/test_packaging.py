@@ -1,0 +1,52 @@
+"""The wheel carries the templates and message catalogs, and installs a working command."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("wheel")
+    result = subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(out), str(ROOT)],
+        capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    (path,) = out.glob("reportgen-*.whl")
+    return path
+
+
+@pytest.mark.slow
+def test_wheel_ships_templates_catalogs_and_entry_point(wheel):
+    names = set(zipfile.ZipFile(wheel).namelist())
+    for template in sorted(p.name for p in (ROOT / "templates").iterdir() if p.is_file()):
+        assert f"reportgen/templates/{template}" in names, template
+    for lang in ("en", "zh"):
+        assert f"reportgen/locale/{lang}/LC_MESSAGES/reportgen.po" in names
+    assert "reportgen/py.typed" in names
+    entry_points = next(n for n in names if n.endswith("entry_points.txt"))
+    text = zipfile.ZipFile(wheel).read(entry_points).decode()
+    assert "reportgen = reportgen.cli:main" in text
+
+
+@pytest.mark.slow
+def test_installed_wheel_finds_its_templates(wheel, tmp_path):
+    target = tmp_path / "site"
+    subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "-q", "--target",
+                    str(target), str(wheel)], check=True)
+    code = ("import reportgen.assets as a, reportgen.i18n as i; "
+            "print(a.templates_dir()); print(i.gettext('Account plans', 'zh'))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            env={"PYTHONPATH": str(target), "PATH": "/usr/bin:/bin"},
+                            cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    templates, words = result.stdout.splitlines()
+    assert Path(templates) == target / "reportgen" / "templates"
+    assert words == "客户计划"
