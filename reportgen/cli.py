@@ -304,10 +304,13 @@ def produce(settings: Settings, *, strict: bool, selection: Any, force: bool,
     import datetime as dt
 
     from reportgen.documents import make_outputs
-    from reportgen.pdf import font_warnings
 
     dataset, config, analysis = analyse_month(settings, strict=strict)
-    if "pdf" in settings.formats and not settings.quiet:
+
+    def font_check() -> None:
+        # Only when a PDF is about to be rendered: importing WeasyPrint costs half a second.
+        from reportgen.pdf import font_warnings
+
         for warning in font_warnings():
             click.echo(f"warning: {warning}", err=True)
     options = {
@@ -332,7 +335,8 @@ def produce(settings: Settings, *, strict: bool, selection: Any, force: bool,
             analysis=analysis, dataset=dataset, config=config, out=settings.out,
             lang=settings.lang, formats=settings.formats, templates=settings.templates,
             selection=selection, force=force, workers=settings.jobs,
-            write_workbooks=workbooks, options=options, now=now, progress=progress)
+            write_workbooks=workbooks, options=options, now=now, progress=progress,
+            before_pdf=font_check)
     finally:
         if bar is not None:
             bar.render_finish()

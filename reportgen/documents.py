@@ -180,6 +180,7 @@ def render_jobs(
     force: bool,
     workers: int,
     progress: Callable[[int], None] | None = None,
+    before_pdf: Callable[[], None] | None = None,
 ) -> tuple[RenderReport, dict[str, dict[str, Any]]]:
     """Render the jobs whose fingerprint changed (all with ``force``); return the new records."""
     report = RenderReport()
@@ -209,6 +210,8 @@ def render_jobs(
                                                 "generated": now.isoformat(), **meta}
         elif progress:
             progress(1)
+    if before_pdf is not None and any("pdf" in t.formats for t in tasks):
+        before_pdf()
     for stem, written, seconds, error in _run(tasks, workers, progress):
         report.seconds[stem] = seconds
         report.written.extend(written)
@@ -381,6 +384,7 @@ def make_outputs(
     formats: tuple[str, ...], templates: Path | None, selection: Selection, force: bool,
     workers: int, write_workbooks: bool, options: dict[str, Any],
     now: dt.datetime, progress: Callable[[int, int], None] | None = None,
+    before_pdf: Callable[[], None] | None = None,
 ) -> MonthOutputs:
     """Analysis workbooks, documents, index.html and manifest.json for the month."""
     from reportgen.pipeline import WORKBOOKS
@@ -415,7 +419,7 @@ def make_outputs(
     report, records = render_jobs(
         jobs, folder, formats=formats, lang=lang, currency=config.format.currency,
         templates=templates, now=now, previous=previous_outputs(manifest), force=force,
-        workers=workers, progress=tick)
+        workers=workers, progress=tick, before_pdf=before_pdf)
     documents = {**previous_outputs(manifest), **records}
     for failure in report.failures:
         stem = failure.split(":", 1)[0]
