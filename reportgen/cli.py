@@ -303,7 +303,26 @@ def produce(settings: Settings, *, strict: bool, selection: Any, force: bool,
     """Analyse the month and write the selected documents, the index and the manifest."""
     import datetime as dt
 
-    from reportgen.documents import make_outputs
+    from reportgen.documents import make_outputs, run_key, unchanged_run
+    from reportgen.issues import IssueLog
+    from reportgen.load import discover
+
+    config = settings.config()
+    request = {"month": settings.month, "formats": list(settings.formats),
+               "plans": selection.plans, "packs": selection.packs,
+               "all": selection.all_clients, "clients": list(selection.clients),
+               "regions": list(selection.regions)}
+    key = run_key(inputs=discover(settings.inputs, IssueLog()), config=config,
+                  request=request, lang=settings.lang, templates=settings.templates,
+                  workbooks=workbooks)
+    done = None if force else unchanged_run(settings.out, key)
+    if done is not None and not (strict and done["counts"].get("warnings")):
+        if not settings.quiet:
+            for line in done.get("warnings", []):
+                click.echo(line)
+            click.echo(f"Nothing changed since the last run for {done['month']}: "
+                       f"0 file(s) written; open {settings.out / done['month'] / 'index.html'}")
+        return
 
     dataset, config, analysis = analyse_month(settings, strict=strict)
 
@@ -336,7 +355,7 @@ def produce(settings: Settings, *, strict: bool, selection: Any, force: bool,
             lang=settings.lang, formats=settings.formats, templates=settings.templates,
             selection=selection, force=force, workers=settings.jobs,
             write_workbooks=workbooks, options=options, now=now, progress=progress,
-            before_pdf=font_check)
+            before_pdf=font_check, key=key)
     finally:
         if bar is not None:
             bar.render_finish()

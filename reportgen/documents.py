@@ -383,7 +383,7 @@ def make_outputs(
     *, analysis: Any, dataset: Any, config: Any, out: Path, lang: str,
     formats: tuple[str, ...], templates: Path | None, selection: Selection, force: bool,
     workers: int, write_workbooks: bool, options: dict[str, Any],
-    now: dt.datetime, progress: Callable[[int, int], None] | None = None,
+    now: dt.datetime, key: str = "", progress: Callable[[int, int], None] | None = None,
     before_pdf: Callable[[], None] | None = None,
 ) -> MonthOutputs:
     """Analysis workbooks, documents, index.html and manifest.json for the month."""
@@ -442,6 +442,8 @@ def make_outputs(
                          documents=documents, workbooks=[folder / w for w in all_workbooks],
                          folder=folder, data_generated=data_generated)
     data["data_fingerprint"] = data_fp
+    # Only a run with no failure may vouch that everything it asked for is in place.
+    data["run_key"] = key if not report.failures else ""
     manifest_path = folder / MANIFEST
     write_if_changed(manifest_path, json.dumps(data, ensure_ascii=False, indent=2) + "\n")
     return MonthOutputs(folder, workbooks, report, index, manifest_path)
@@ -451,3 +453,39 @@ def _index_title(month: Any, lang: str) -> str:
     from reportgen import fmt, i18n
 
     return i18n.gettext("Reports for %(month)s", lang) % {"month": fmt.month_label(month, lang)}
+
+
+def run_key(*, inputs: Sequence[Path], config: Any, request: dict[str, Any],
+            lang: str, templates: Path | None, workbooks: bool) -> str:
+    """Hash of everything a run's outputs depend on, known before any input is parsed.
+
+    The input files' bytes, the settings, what was asked for (month, formats, selection),
+    the templates (built-in and the user's) and the tool version. When a month's manifest
+    holds the same key and its outputs are all in place, the run has nothing to do.
+    """
+    from reportgen.load import file_sha256
+    from reportgen.render import make_environment, template_fingerprint
+
+    digest = hashlib.sha256()
+    for path in sorted(inputs):
+        digest.update(f"{path.name}\0{file_sha256(path)}\0".encode())
+    digest.update(config.model_dump_json().encode())
+    digest.update(json.dumps(request, sort_keys=True, ensure_ascii=False).encode())
+    digest.update(f"{lang}\0{workbooks}\0{__version__}".encode())
+    env = make_environment(lang, templates, currency=config.format.currency)
+    digest.update(template_fingerprint(env, ["plan.html", "pack.html", "index.html"]).encode())
+    return digest.hexdigest()
+
+
+def unchanged_run(out: Path, key: str) -> dict[str, Any] | None:
+    """The manifest of an earlier run with the same key whose outputs all still exist."""
+    if not out.is_dir():
+        return None
+    for path in sorted(out.glob(f"*/{MANIFEST}")):
+        manifest = read_manifest(path.parent)
+        if manifest.get("run_key") != key:
+            continue
+        names = [*manifest.get("workbooks", []), *previous_outputs(manifest), "index.html"]
+        if all((path.parent / name).is_file() for name in names):
+            return manifest
+    return None

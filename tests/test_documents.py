@@ -166,3 +166,28 @@ def test_plans_for_one_client_and_unknown_client(sample_inputs, tmp_path):
     assert result.exit_code == 1
     assert result.output.strip().splitlines()[-1] == (
         "Error: --client NOPE: no client has that id; check the Clients sheet")
+
+
+def test_rerun_with_nothing_changed_skips_the_analysis(sample_inputs, tmp_path, monkeypatch):
+    out = tmp_path / "out"
+    run("run", "--inputs", str(sample_inputs), "--out", str(out), "--format", "html",
+        "--quiet")
+    before = mtimes(out)
+
+    def no_analysis(*_args, **_kwargs):
+        raise AssertionError("an unchanged rerun must not analyse again")
+
+    monkeypatch.setattr("reportgen.pipeline.analyse", no_analysis)
+    output = run("run", "--inputs", str(sample_inputs), "--out", str(out), "--format", "html")
+    assert output.splitlines()[-1] == (
+        f"Nothing changed since the last run for {MONTH}: 0 file(s) written; "
+        f"open {out / MONTH / 'index.html'}")
+    # The warnings of the month are still shown.
+    assert 'cannot read "2026-09-31" as a date' in output
+    assert mtimes(out) == before
+    # A deleted output, or --force, makes the run do its work again.
+    (out / MONTH / "packs" / "all-regions.html").unlink()
+    monkeypatch.undo()
+    run("run", "--inputs", str(sample_inputs), "--out", str(out), "--format", "html",
+        "--quiet")
+    assert (out / MONTH / "packs" / "all-regions.html").is_file()
