@@ -9,12 +9,15 @@ in a pool of warm worker processes (``--jobs``); every file is written atomicall
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import json
 import multiprocessing
+import signal
+import threading
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,7 +25,7 @@ from typing import Any
 
 from reportgen import __version__
 from reportgen.errors import EnvironmentFailure, ReportgenError
-from reportgen.slug import safe_join, slugify, unique_slugs
+from reportgen.slug import safe_join, unique_slugs
 
 MANIFEST = "manifest.json"
 
@@ -54,6 +57,8 @@ class RenderTask:
     currency: str
     templates: str | None
     formats: tuple[str, ...]
+    #: [limits] render_seconds: the longest one document may take.
+    time_limit: float = 0.0
 
 
 @dataclass
@@ -87,15 +92,19 @@ def plan_stems(clients: Sequence[tuple[str, str]]) -> dict[str, str]:
     return {cid: f"plans/{slug}" for cid, slug in slugs.items()}
 
 
+LEADERSHIP_STEM = "packs/all-regions"
+
+
 def pack_stems(regions: Sequence[str]) -> dict[str, str]:
-    """``packs/<region-slug>`` for each region; ``all-regions`` is reserved for leadership."""
-    slugs = unique_slugs([(r, r) for r in regions])
-    out = {}
-    for region, slug in slugs.items():
-        if slug == "all-regions":
-            slug = slugify(f"region-{region}")
-        out[region] = f"packs/{slug}"
-    return out
+    """``packs/<region-slug>`` for each region, distinct and never the leadership pack's name.
+
+    The leadership pack takes ``all-regions`` first (its key sorts before every region), so
+    a region whose name slugs to it in any case ("All Regions") gets a numbered name instead.
+    """
+    keyed: list[tuple[tuple[int, str], str]] = [((0, ""), "all-regions")]
+    keyed += [((1, region), region) for region in regions]
+    slugs = unique_slugs(keyed)
+    return {key[1]: f"packs/{slug}" for key, slug in slugs.items() if key[0] == 1}
 
 
 def read_manifest(folder: Path) -> dict[str, Any]:
@@ -136,11 +145,45 @@ def _warm_worker() -> None:
     font_configuration()
 
 
+class RenderTimeout(Exception):
+    """A document took longer than [limits] render_seconds."""
+
+
+def _on_alarm(_signum: int, _frame: object) -> None:
+    raise RenderTimeout
+
+
+@contextlib.contextmanager
+def _time_limit(seconds: float) -> Iterator[None]:
+    """Interrupt the block after ``seconds`` (only in a main thread, where signals arrive)."""
+    if seconds <= 0 or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGALRM, _on_alarm)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
 def render_task(task: RenderTask) -> tuple[str, list[str], float, str]:
     """Render one document to HTML and/or PDF; returns (stem, files, seconds, error)."""
+    started = time.perf_counter()
+    try:
+        with _time_limit(task.time_limit):
+            return _render_task(task, started)
+    except RenderTimeout:
+        limit = f"{task.time_limit:g}"
+        return (task.stem, [], time.perf_counter() - started,
+                f"took longer than {limit} seconds ([limits] render_seconds); nothing was "
+                "written for it")
+
+
+def _render_task(task: RenderTask, started: float) -> tuple[str, list[str], float, str]:
     from reportgen.write import write_bytes_atomic, write_text_atomic
 
-    started = time.perf_counter()
     folder = Path(task.folder)
     written: list[str] = []
     try:
@@ -160,6 +203,8 @@ def render_task(task: RenderTask) -> tuple[str, list[str], float, str]:
         return task.stem, written, time.perf_counter() - started, f"environment: {exc.message}"
     except ReportgenError as exc:
         return task.stem, written, time.perf_counter() - started, exc.message
+    except RenderTimeout:
+        raise
     except Exception as exc:  # a document that fails must not take the others with it
         return task.stem, written, time.perf_counter() - started, f"{type(exc).__name__}: {exc}"
     return task.stem, written, time.perf_counter() - started, ""
@@ -181,6 +226,7 @@ def render_jobs(
     workers: int,
     progress: Callable[[int], None] | None = None,
     before_pdf: Callable[[], None] | None = None,
+    time_limit: float = 0.0,
 ) -> tuple[RenderReport, dict[str, dict[str, Any]]]:
     """Render the jobs whose fingerprint changed (all with ``force``); return the new records."""
     report = RenderReport()
@@ -204,6 +250,7 @@ def render_jobs(
                 folder=str(folder), stem=job.stem, title=job.title, template=job.template,
                 view=job.view, generated=now.isoformat(), lang=lang, currency=currency,
                 templates=str(templates) if templates else None, formats=tuple(wanted),
+                time_limit=time_limit,
             ))
             for ext in wanted:
                 records[f"{job.stem}.{ext}"] = {"fingerprint": job.fingerprint,
@@ -299,7 +346,7 @@ def build_jobs(analysis: Any, dataset: Any, config: Any, lang: str, env: Any,
         pack_fp = template_fingerprint(env, [PACK_TEMPLATE])
         for region in chosen_regions:
             view = pack_view(analysis, dataset, region, config, lang)
-            stem = stems[region] if region is not None else "packs/all-regions"
+            stem = stems[region] if region is not None else LEADERSHIP_STEM
             jobs.append(Job("pack", region or "", stem, pack_document_title(view), PACK_TEMPLATE,
                             view, view_fingerprint(view, pack_fp, lang)))
     return jobs
@@ -419,7 +466,8 @@ def make_outputs(
     report, records = render_jobs(
         jobs, folder, formats=formats, lang=lang, currency=config.format.currency,
         templates=templates, now=now, previous=previous_outputs(manifest), force=force,
-        workers=workers, progress=tick, before_pdf=before_pdf)
+        workers=workers, progress=tick, before_pdf=before_pdf,
+        time_limit=config.limits.render_seconds)
     documents = {**previous_outputs(manifest), **records}
     for failure in report.failures:
         stem = failure.split(":", 1)[0]

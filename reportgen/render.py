@@ -12,7 +12,7 @@ a typo in a template cannot silently drop a figure.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -82,6 +82,78 @@ def _loader(user_templates: Path | None) -> jinja2.BaseLoader:
     return jinja2.ChoiceLoader(loaders)
 
 
+_EMBEDDINGS = frozenset("\u202a\u202b\u202d\u202e")  # LRE RLE LRO RLO, closed by PDF
+_ISOLATES = frozenset("\u2066\u2067\u2068")  # LRI RLI FSI, closed by PDI
+_PDF, _PDI, _FSI = "\u202c", "\u2069", "\u2068"
+_BIDI_CONTROLS = _EMBEDDINGS | _ISOLATES | {_PDF, _PDI}
+
+
+def isolate_bidi(text: str) -> str:
+    """``text`` made unable to reorder what surrounds it on the page.
+
+    Spreadsheet text may carry bidi controls (a right-to-left override, say) that would
+    reverse the rest of a line in the document. Controls that close nothing of the text's own
+    are dropped, those left open are closed, and the whole is wrapped in an isolate
+    (FSI … PDI), as UAX #9 prescribes for text of unknown direction.
+    """
+    if not _BIDI_CONTROLS.intersection(text):
+        return text
+    out: list[str] = []
+    stack: list[str] = []  # the closer each open embedding or isolate needs
+    for ch in text:
+        if ch in _EMBEDDINGS:
+            stack.append(_PDF)
+        elif ch in _ISOLATES:
+            stack.append(_PDI)
+        elif ch == _PDF:
+            if not stack or stack[-1] != _PDF:
+                continue  # closes nothing of ours (a PDF facing an isolate is ignored too)
+            stack.pop()
+        elif ch == _PDI:
+            if _PDI not in stack:
+                continue
+            while stack.pop() != _PDI:  # a PDI closes the embeddings inside its isolate
+                pass
+        out.append(ch)
+    out.extend(reversed(stack))
+    return _FSI + "".join(out) + _PDI
+
+
+def _finalize(value: Any) -> Any:
+    """Every value a template prints: plain text gets its bidi controls isolated."""
+    if isinstance(value, str) and not isinstance(value, Markup):
+        return isolate_bidi(value)
+    return value
+
+
+def _isolating_gettext(func: Callable[[str], str]) -> Callable[..., str]:
+    """Jinja's new-style gettext, with each variable's text passed through the finalize hook."""
+
+    @jinja2.pass_context
+    def gettext(context: jinja2.runtime.Context, string: str, **variables: Any) -> str:
+        text = func(string)
+        if context.eval_ctx.autoescape:
+            text = Markup(text)
+        return text % {k: _finalize(v) for k, v in variables.items()}
+
+    return gettext
+
+
+def _isolating_ngettext(func: Callable[[str, str, int], str]) -> Callable[..., str]:
+    """Jinja's new-style ngettext, with each variable's text passed through the finalize hook."""
+
+    @jinja2.pass_context
+    def ngettext(context: jinja2.runtime.Context, singular: str, plural: str, num: int,
+                 **variables: Any) -> str:
+        variables.setdefault("num", num)
+        text = func(singular, plural, num)
+        if context.eval_ctx.autoescape:
+            text = Markup(text)
+        return text % {k: _finalize(v) for k, v in variables.items()}
+
+    return ngettext
+
+
 def make_environment(
     lang: str, user_templates: Path | None = None, *, currency: str = "CNY"
 ) -> jinja2.Environment:
@@ -97,10 +169,17 @@ def make_environment(
         lstrip_blocks=True,
         keep_trailing_newline=True,
         auto_reload=False,
+        finalize=_finalize,
     )
     # Trimmed: line breaks and indentation inside {% trans %} do not change the msgid.
     env.policies["ext.i18n.trimmed"] = True
-    env.install_gettext_translations(i18n.translations(lang), newstyle=True)  # type: ignore[attr-defined]
+    translations = i18n.translations(lang)
+    env.install_gettext_translations(translations, newstyle=True)  # type: ignore[attr-defined]
+    # {% trans name=value %} formats its variables without the finalize hook: isolate them
+    # here too, so spreadsheet text inside a sentence cannot reorder the sentence.
+    env.globals.update(gettext=_isolating_gettext(translations.gettext),
+                       _=_isolating_gettext(translations.gettext),
+                       ngettext=_isolating_ngettext(translations.ngettext))
     env.filters.update(
         money=partial(_money, fmt.money, default_currency=currency, lang=lang),
         money_exact=partial(_money, fmt.money_exact, default_currency=currency, lang=lang),

@@ -246,3 +246,32 @@ def test_fingerprint_changes_with_the_templates_used_only(user):
     second = fingerprint()
     assert second != first
     assert fingerprint("zh") != second  # the catalog is part of what the output depends on
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("plain 华东", "plain 华东"),  # no control: untouched, so golden pages do not change
+        ("abc\u202edcba", "\u2068abc\u202edcba\u202c\u2069"),  # an override left open is closed
+        ("x\u202c", "\u2068x\u2069"),  # a PDF closing nothing of its own is dropped
+        ("x\u2069", "\u2068x\u2069"),  # so is a stray PDI
+        ("\u2067شركة\u2069 (H05)", "\u2068\u2067شركة\u2069 (H05)\u2069"),
+        ("\u2066a\u202eb\u2069c", "\u2068\u2066a\u202eb\u2069c\u2069"),  # PDI closes inside
+    ],
+)
+def test_isolate_bidi(text, expected):
+    from reportgen.render import isolate_bidi
+
+    assert isolate_bidi(text) == expected
+
+
+def test_spreadsheet_text_cannot_reorder_a_sentence(tmp_path):
+    from reportgen.render import make_environment
+
+    (tmp_path / "t.html").write_text(
+        "{% trans client=name %}Account plan: {{ client }}{% endtrans %}|{{ name }}",
+        encoding="utf-8")
+    env = make_environment("en", tmp_path)
+    out = env.get_template("t.html").render(name="abc\u202edcba")
+    assert out == ("Account plan: \u2068abc\u202edcba\u202c\u2069|"
+                   "\u2068abc\u202edcba\u202c\u2069")
