@@ -6,6 +6,7 @@ Nothing here computes a figure. Every option is accepted after the subcommand
 
 from __future__ import annotations
 
+import signal
 import sys
 from pathlib import Path
 from typing import Any
@@ -225,6 +226,10 @@ def produce(settings: Settings, *, strict: bool, selection: Any, force: bool,
                   workbooks=workbooks)
     done = None if force else unchanged_run(settings.out, key)
     if done is not None and not (strict and done["counts"].get("warnings")):
+        from reportgen.write import remove_stale_temp_files
+
+        # Nothing is written, so clear here what a killed earlier run may have left.
+        remove_stale_temp_files(settings.out / done["month"], depth=1)
         if not settings.quiet:
             for line in done.get("warnings", []):
                 click.echo(line)
@@ -400,8 +405,15 @@ cli.add_command(send)
 cli.add_command(watch)
 
 
+def _terminate(_signum: int, _frame: object) -> None:
+    # `kill PID` should stop a run as Ctrl-C does: the render pool is shut down and
+    # half-written temporary files are removed on the way out.
+    raise KeyboardInterrupt
+
+
 def main() -> None:
     """Entry point of the ``reportgen`` console script."""
+    signal.signal(signal.SIGTERM, _terminate)
     try:
         cli.main(prog_name="reportgen")
     except ConfigError as exc:  # pragma: no cover - click handles it in standalone mode

@@ -105,6 +105,11 @@ class LimitsConfig(_Section):
     max_rows: int = Field(2_000_000, gt=0)
     max_columns: int = Field(500, gt=0)
     max_sheets: int = Field(500, gt=0)
+    #: Cells of one sheet's dense grid, from its first to its last used cell, blanks included.
+    #: The reader holds about 32 bytes a cell, so the default is about 1 GB of memory.
+    max_cells: int = Field(30_000_000, gt=0)
+    #: The same for all the sheets of one workbook together.
+    max_workbook_cells: int = Field(60_000_000, gt=0)
     render_seconds: float = Field(120, gt=0)
 
 

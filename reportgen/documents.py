@@ -10,11 +10,14 @@ in a pool of warm worker processes (``--jobs``); every file is written atomicall
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import datetime as dt
 import hashlib
 import json
 import multiprocessing
+import os
 import signal
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -138,11 +141,38 @@ def _environment(lang: str, templates: str | None, currency: str) -> Any:
     return _ENVIRONMENTS[key]
 
 
+def _die_with_parent() -> None:
+    """Make this worker exit when the process that started it dies, even by SIGKILL.
+
+    Otherwise a killed run leaves its pool's workers rendering the queued documents and then
+    waiting forever for more.
+    """
+    if sys.platform.startswith("linux"):
+        libc = ctypes.CDLL(None, use_errno=True)
+        pr_set_pdeathsig = 1
+        libc.prctl(pr_set_pdeathsig, signal.SIGKILL)
+    parent = os.getppid()
+
+    def watch_parent() -> None:
+        while os.getppid() == parent:
+            time.sleep(1)
+        os._exit(1)
+
+    # Also covers a parent that died before prctl took effect, and other systems.
+    threading.Thread(target=watch_parent, daemon=True).start()
+
+
 def _warm_worker() -> None:
     """Load WeasyPrint and the fonts once per worker process, not once per document."""
     from reportgen.pdf import font_configuration
 
     font_configuration()
+
+
+def _init_worker() -> None:
+    """A pool worker: tied to its parent's life, with WeasyPrint and the fonts loaded."""
+    _die_with_parent()
+    _warm_worker()
 
 
 class RenderTimeout(Exception):
@@ -283,7 +313,7 @@ def _run(tasks: Sequence[RenderTask], workers: int,
         return
     context = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(max_workers=min(workers, len(tasks)), mp_context=context,
-                             initializer=_warm_worker) as pool:
+                             initializer=_init_worker) as pool:
         # Large documents first, so one long pack does not finish alone at the end.
         ordered = sorted(tasks, key=lambda t: t.template != "pack.html")
         for result in pool.map(render_task, ordered, chunksize=1):

@@ -41,10 +41,14 @@ from reportgen.schema import (
     normalise_name,
     sheet_kind_for,
 )
-from reportgen.values import convert_column
+from reportgen.values import convert_column, show
 
 #: How many rows at the top of a sheet may hold titles or notes above the header.
 HEADER_SEARCH_ROWS = 30
+
+#: Characters that must not reach a terminal from a file: controls (escape sequences can
+#: retitle or clear the window) and bidi overrides (they reorder the rest of the line).
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 _SUBTOTAL = re.compile(r"^(sub)?total\b|^grand total|^合计|^小计|^总计|^共计", re.IGNORECASE)
 
@@ -68,6 +72,11 @@ class SheetRef:
     raw: RawSheet
     kind: SheetKind
     date1904: bool
+
+
+def printable(text: str) -> str:
+    """``text`` fit for a message: control and bidi-override characters become U+FFFD."""
+    return _UNPRINTABLE.sub("\ufffd", text)
 
 
 def column_letter(index: int) -> str:
@@ -97,7 +106,7 @@ def discover(inputs: Path, log: IssueLog) -> list[Path]:
         if unsupported and not path.name.startswith((".", "~$")):
             log.error(
                 f"reportgen cannot read {unsupported}",
-                file=path.name, code="unsupported_format",
+                file=printable(path.name), code="unsupported_format",
                 hint="open it in Excel or WPS and save it as an Excel workbook (.xlsx)",
             )
         elif not is_ignored_file(path):
@@ -229,7 +238,7 @@ def parse_sheet(ref: SheetRef, config: Config, log: IssueLog) -> pd.DataFrame | 
         expected = ", ".join(kind.required_columns)
         first = next((row for row in raw.rows[:HEADER_SEARCH_ROWS] if any(
             c not in (None, "") for c in row)), [])
-        seen = ", ".join(str(c) for c in first if c not in (None, ""))[:200]
+        seen = printable(", ".join(str(c) for c in first if c not in (None, ""))[:200])
         log.error(
             f"no header row found in the {kind.label} sheet: expected columns {expected}"
             + (f"; the first filled row reads: {seen}" if seen else ""),
@@ -251,7 +260,8 @@ def parse_sheet(ref: SheetRef, config: Config, log: IssueLog) -> pd.DataFrame | 
         if not any(c in positions for c in group):
             missing.append(" or ".join(group))
     if missing:
-        found = ", ".join(str(c).strip() for c in header_row if c not in (None, ""))[:300]
+        found = printable(", ".join(str(c).strip() for c in header_row
+                                    if c not in (None, ""))[:300])
         log.error(
             f"the {kind.label} sheet lacks the required column(s) {', '.join(missing)}; "
             f"found: {found}",
@@ -289,6 +299,10 @@ def parse_sheet(ref: SheetRef, config: Config, log: IssueLog) -> pd.DataFrame | 
     for i in map(int, np.flatnonzero(blank)):
         if any(v not in (None, "") for v in data[i]):
             blank[i] = False
+    for span, row, canonical, value in fill_merged(raw, kind, positions, columns,
+                                                   header_excel_row, blank):
+        log.info(f"cells {span} are merged; their value {value} was read on each of their rows",
+                 **where, row=row, column=header_text(canonical), code="merged_cells")
 
     frame: dict[str, pd.Series] = {}
     bad = np.zeros(n, dtype=bool)
@@ -404,6 +418,43 @@ def parse_sheet(ref: SheetRef, config: Config, log: IssueLog) -> pd.DataFrame | 
     return df
 
 
+#: Column types whose values add up: a merged cell is read once, never copied to each row.
+_ADDITIVE_TYPES = frozenset({"money", "number", "int"})
+
+
+def fill_merged(
+    raw: RawSheet, kind: SheetKind, positions: dict[str, int],
+    columns: list[tuple[object, ...]], header_row: int, blank: np.ndarray,
+) -> list[tuple[str, int, str, str]]:
+    """Copy each merged data cell's value down its range: (range, Excel row, column, value).
+
+    A spreadsheet shows a merged cell's value on every row it spans (a region merged down
+    over its clients), but the file stores it in the first cell only: without this, the
+    other rows would look blank and be skipped. Amounts and quantities are not copied (the
+    merged figure would be counted once per row); blank rows stay blank.
+    """
+    filled: list[tuple[str, int, str, str]] = []
+    first_data = header_row + 1
+    by_position = {pos: name for name, pos in positions.items()}
+    types = {c.name: c.type for c in kind.columns}
+    for row0, col0, row1, col1 in raw.merged:
+        pos, top = col0 - raw.first_col, row0 - first_data
+        name = by_position.get(pos)
+        if row0 < first_data or row1 == row0 or name is None or types[name] in _ADDITIVE_TYPES:
+            continue  # titles, headers, merges across columns only, unmapped or additive
+        value = columns[pos][top] if top < len(blank) else None
+        if value is None:
+            continue
+        cells = list(columns[pos])
+        for i in range(top + 1, min(row1 - first_data + 1, len(blank))):
+            if not blank[i] and cells[i] is None:
+                cells[i] = value
+        columns[pos] = tuple(cells)
+        filled.append((f"{column_letter(col0)}{row0}:{column_letter(col1)}{row1}", row0, name,
+                       f'"{show(value)}"'))
+    return filled
+
+
 def _row_owner(df: pd.DataFrame, i: int) -> dict[str, str]:
     """The client and region a row names, for attributing a skipped row to a region."""
     owner = {}
@@ -480,7 +531,7 @@ def drop_duplicate_ids(df: pd.DataFrame, id_col: str, label: str, log: IssueLog)
 
     def message(row: pd.Series) -> str:
         f = first.loc[row[id_col]]
-        return (f'duplicate {id_col} "{row[id_col]}": the same {label} is already at '
+        return (f'duplicate {id_col} "{show(row[id_col])}": the same {label} is already at '
                 f"{f[FILE]}, sheet \"{f[SHEET]}\", row {int(f[ROW])}")
 
     return skip_rows(df, dup, log, message, column=id_col,
@@ -577,8 +628,8 @@ def derive_clients(sales: pd.DataFrame, log: IssueLog, month: pd.Period | None) 
     if no_region.any():
         for _, row in clients.loc[no_region].iterrows():
             log.warning(
-                f'client "{row["client_id"]}" has no region on any sales line; it is reported '
-                'under region "(none)"',
+                f'client "{show(row["client_id"])}" has no region on any sales line; it is '
+                'reported under region "(none)"',
                 file=row[FILE], sheet=row[SHEET], row=int(row[ROW]), column="region",
                 hint="fill in the region on the sales lines or add a Clients sheet",
                 code="no_region")
@@ -600,7 +651,7 @@ def drop_unknown_clients(df: pd.DataFrame, kind: SheetKind, known: pd.Index, log
     unknown = (~df["client_id"].isin(known)).to_numpy()
     return skip_rows(
         df, unknown, log,
-        lambda row: f'client_id "{row["client_id"]}" is not in the client list',
+        lambda row: f'client_id "{show(row["client_id"])}" is not in the client list',
         column="client_id",
         hint="add the client to the Clients sheet, or correct the id",
         code="unknown_client", money=money,
@@ -625,10 +676,16 @@ def _load_inputs(inputs: Path, config: Config, *, month: pd.Period | None) -> Da
     log = IssueLog()
     refs: list[SheetRef] = []
     files: list[InputFile] = []
+    unread: list[str] = []  # files and sheets the reader refused
     for path in discover(inputs, log):
-        name = path.name
+        # File and sheet names reach the terminal in every message: no escape sequences.
+        name = printable(path.name)
         sheets, issues = read_workbook(path, limits=config.limits, display_name=name)
+        for sheet in sheets:
+            sheet.name = printable(sheet.name)
         log.extend(issues)
+        unread += [i.file + (f' (sheet "{i.sheet}")' if i.sheet else "")
+                   for i in issues if i.severity is Severity.ERROR]
         date1904 = any(s.date1904 for s in sheets)
         file_refs = classify_sheets(name, sheets, config, log, date1904)
         refs.extend(file_refs)
@@ -660,11 +717,14 @@ def _load_inputs(inputs: Path, config: Config, *, month: pd.Period | None) -> Da
     if "sales" not in tables:
         if files and not any(r.kind.name == "sales" for r in refs):
             found = sorted({f"{r.file}: {r.raw.name}" for r in refs}) or ["no sheet reportgen uses"]
-            log.error(
-                "no Sales sheet was found; sheets found: " + "; ".join(found),
-                hint='name the sheet with the sales lines "Sales" (or 销售), or map it under '
-                "[sheets] in reportgen.toml",
-                code="missing_sheet")
+            hint = ('name the sheet with the sales lines "Sales" (or 销售), or map it under '
+                    "[sheets] in reportgen.toml")
+            message = "no Sales sheet was found; sheets found: " + "; ".join(found)
+            if unread:
+                # The sales lines are most likely in what was refused: say so first.
+                message += "; could not be read: " + "; ".join(unread)
+                hint = "fix what could not be read (see the errors above); otherwise " + hint
+            log.error(message, hint=hint, code="missing_sheet")
     else:
         tables["sales"] = check_sales(tables["sales"], log)
 
@@ -678,12 +738,14 @@ def _load_inputs(inputs: Path, config: Config, *, month: pd.Period | None) -> Da
             present["clients"] = {"client_id", "name", "region", "account_manager"}
             clients_derived = True
         else:
-            log.error(
-                "no Clients sheet was found, and the sales lines carry no client region to "
-                "derive the clients from",
-                hint='add a sheet named "Clients" (or 客户) with client_id, name and region, or '
-                "add a region column to the sales lines",
-                code="missing_sheet")
+            message = ("no Clients sheet was found, and the sales lines carry no client region "
+                       "to derive the clients from")
+            hint = ('add a sheet named "Clients" (or 客户) with client_id, name and region, or '
+                    "add a region column to the sales lines")
+            if unread:
+                message += "; could not be read: " + "; ".join(unread)
+                hint = "fix what could not be read (see the errors above); otherwise " + hint
+            log.error(message, hint=hint, code="missing_sheet")
 
     if "opportunities" in tables:
         tables["opportunities"] = drop_duplicate_ids(

@@ -18,7 +18,7 @@ Rust) is fast but trusting, and some of its failures abort the whole process:
   ODS ``content.xml`` or of the BIFF records of an .xls: calamine builds a dense grid from
   the first to the last used cell, so one stray cell at XFD1048576 would ask for billions of
   cells. A sheet that would break ``[limits] max_rows`` / ``max_columns`` (or make a grid
-  larger than :data:`MAX_GRID_CELLS`; all sheets together, :data:`MAX_WORKBOOK_CELLS`) is
+  larger than ``max_cells``; all sheets together, ``max_workbook_cells``) is
   refused with the far cell named. An .xlsx sheet is refused alone; an .xls or .ods, which
   calamine expands whole when it opens it, is refused as a file.
 
@@ -56,13 +56,15 @@ from reportgen.issues import Issue, Severity
 #: File name endings read as spreadsheets; every other file in the inputs folder is ignored.
 SPREADSHEET_EXTENSIONS = frozenset({".xlsx", ".xlsm", ".xls", ".ods", ".csv"})
 
-#: The largest dense grid (rows × columns, blanks included) read from one sheet. calamine
-#: holds 32 bytes per cell, so this is about 1 GB; a genuine sheet under the default
-#: ``max_uncompressed_mb`` never comes near it, a sheet with two far-apart cells does.
-MAX_GRID_CELLS = 30_000_000
-#: The same for all the sheets of one workbook together: calamine builds every sheet of an
-#: .xls or .ods when it opens the file, so one sheet's cap alone does not bound the memory.
-MAX_WORKBOOK_CELLS = 2 * MAX_GRID_CELLS
+#: The largest dense grid (rows × columns, blanks included) read from one sheet, unless
+#: ``[limits] max_cells`` says otherwise. calamine holds 32 bytes per cell, so this is about
+#: 1 GB; a genuine sheet under the default ``max_uncompressed_mb`` never comes near it, a
+#: sheet with two far-apart cells does.
+MAX_GRID_CELLS: int = LimitsConfig.model_fields["max_cells"].default
+#: The same for all the sheets of one workbook together (``[limits] max_workbook_cells``):
+#: calamine builds every sheet of an .xls or .ods when it opens the file, so one sheet's cap
+#: alone does not bound the memory.
+MAX_WORKBOOK_CELLS: int = LimitsConfig.model_fields["max_workbook_cells"].default
 
 CellValue = object  # None | str | float | int | bool | datetime/date/time/timedelta
 
@@ -369,6 +371,19 @@ class _Extent:
             self.max_col, self.far_col_row = last_col, row
 
 
+def _grid_cap(limits: LimitsConfig) -> int:
+    """Cells one sheet's grid may span: ``[limits] max_cells``, else :data:`MAX_GRID_CELLS`."""
+    # The module constants are the defaults; a value set in the config wins.
+    return limits.max_cells if "max_cells" in limits.model_fields_set else MAX_GRID_CELLS
+
+
+def _workbook_cap(limits: LimitsConfig) -> int:
+    """Cells all sheets may span together: ``max_workbook_cells``, else the module default."""
+    if "max_workbook_cells" in limits.model_fields_set:
+        return limits.max_workbook_cells
+    return MAX_WORKBOOK_CELLS
+
+
 def _extent_problem(extent: _Extent, limits: LimitsConfig) -> tuple[str, str] | None:
     """Why a sheet with these used cells is not read (message, hint), or None when it is fine."""
     if extent.max_col < 0:
@@ -384,26 +399,29 @@ def _extent_problem(extent: _Extent, limits: LimitsConfig) -> tuple[str, str] | 
         cell = f"{_col_name(extent.far_row_col)}{extent.max_row}"
         return (f"the sheet has a cell at {cell}, beyond the {limits.max_rows:,}-row limit "
                 "([limits] max_rows); delete the stray cells", hint)
-    cap = min(MAX_GRID_CELLS, limits.max_rows * limits.max_columns)
+    cap = min(_grid_cap(limits), limits.max_rows * limits.max_columns)
     if extent.area > cap:
         return (f"the sheet has cells spread over {extent.span} ({extent.area:,} cells, most "
                 f"of them blank), more than reportgen reads from one sheet ({cap:,} cells); "
-                "delete the stray cells", hint)
+                "delete the stray cells", hint.replace("raise the limit", "raise max_cells"))
     return None
 
 
-def _workbook_too_big(sheets: list[tuple[str, int, str]]) -> _Unreadable | None:
+def _workbook_too_big(sheets: list[tuple[str, int, str]], limits: LimitsConfig
+                      ) -> _Unreadable | None:
     """A refusal when the sheets' grids, (name, cells, span) each, exceed the workbook budget."""
     total = sum(cells for _, cells, _ in sheets)
-    if total <= MAX_WORKBOOK_CELLS:
+    cap = _workbook_cap(limits)
+    if total <= cap:
         return None
     name, cells, span = max(sheets, key=lambda s: s[1])
     return _Unreadable(
         f"the workbook's sheets span {total:,} cells in all (blank cells included), more than "
-        f"reportgen reads from one file ({MAX_WORKBOOK_CELLS:,}); the largest is sheet "
+        f"reportgen reads from one file ({cap:,}); the largest is sheet "
         f'"{_safe_text(name)}" ({span}, {cells:,} cells)',
         "delete the stray cells far from the tables (select the empty rows and columns "
-        "beyond the data, delete them, save), or split the workbook", "too_big")
+        "beyond the data, delete them, save), split the workbook, or raise max_workbook_cells "
+        "under [limits] in reportgen.toml", "too_big")
 
 
 # --------------------------------------------------------------------------------------------
@@ -861,7 +879,7 @@ def _piece_max_row(piece: bytes, shape: bytes, max_col: int, limits: LimitsConfi
         if needle not in shape:
             continue
         bound = 10**digits - 1 if digits < 8 else 1 << 40
-        if bound <= limits.max_rows and (max_col + 1) * bound <= MAX_GRID_CELLS:
+        if bound <= limits.max_rows and (max_col + 1) * bound <= _grid_cap(limits):
             return bound
         found = re.findall(rb'c r="[A-Za-z]+(\d{%d,})"[^>]*(?<!/)>' % digits, piece)
         if found:
@@ -1209,7 +1227,7 @@ def _read_xlsx(
                 continue
             scan = scans.get(part, _PartScan())
             raw = _calamine_sheet(book, meta, scan.cell_errors, layout.date1904,
-                                  display_name, issues, budget)
+                                  display_name, issues, budget, limits)
             if raw is not None:
                 sheets.append(raw)
     return sheets, issues
@@ -1230,7 +1248,8 @@ def _read_ods(
             # calamine expands every table when it opens the file: refuse the file.
             raise _Unreadable(problem[0].replace(
                 "the sheet", f'sheet "{_safe_text(table.name)}"', 1), problem[1], "sheet_too_big")
-    too_big = _workbook_too_big([(t.name, t.extent.area, t.extent.span) for t in content.tables])
+    too_big = _workbook_too_big([(t.name, t.extent.area, t.extent.span)
+                                 for t in content.tables], limits)
     if too_big is not None:
         raise too_big
     errors = {table.name: table.cell_errors for table in content.tables}
@@ -1239,7 +1258,7 @@ def _read_ods(
     with _open_calamine(path, path.suffix == ".ods") as book:
         for meta in _worksheets(book, limits):
             raw = _calamine_sheet(book, meta, errors.get(meta.name, {}), False,
-                                  display_name, issues, [])
+                                  display_name, issues, [], limits)
             if raw is not None:
                 sheets.append(raw)
     return sheets, issues
@@ -1298,12 +1317,12 @@ def _worksheets(book: calamine.CalamineWorkbook, limits: LimitsConfig) -> list[
 def _calamine_sheet(
     book: calamine.CalamineWorkbook, meta: calamine.SheetMetadata,
     cell_errors: dict[tuple[int, int], str], date1904: bool, display_name: str,
-    issues: list[Issue], budget: list[tuple[str, int, str]],
+    issues: list[Issue], budget: list[tuple[str, int, str]], limits: LimitsConfig,
 ) -> RawSheet | None:
     """One worksheet read by calamine; a sheet calamine cannot read becomes an issue.
 
     ``budget`` collects the grids read so far (name, cells, span): the workbook is refused
-    before a sheet would take the total past :data:`MAX_WORKBOOK_CELLS`.
+    before a sheet would take the total past ``[limits] max_workbook_cells``.
     """
     try:
         sheet = book.get_sheet_by_name(meta.name)
@@ -1311,7 +1330,7 @@ def _calamine_sheet(
         if start and end:
             span = f"{_col_name(start[1])}{start[0] + 1}:{_col_name(end[1])}{end[0] + 1}"
             budget.append((meta.name, sheet.height * sheet.width, span))
-            too_big = _workbook_too_big(budget)
+            too_big = _workbook_too_big(budget, limits)
             if too_big is not None:
                 raise too_big
         grid: list[list[CellValue]] = sheet.to_python(skip_empty_area=True)  # type: ignore[assignment]
@@ -1424,7 +1443,8 @@ def _read_ole(
             raise _Unreadable(problem[0].replace("the sheet", f'sheet "{_safe_text(name)}"', 1),
                               problem[1], "sheet_too_big")
     too_big = _workbook_too_big([(name, extent.area, extent.span)
-                                 for name, extent in zip(scan.names, scan.extents, strict=True)])
+                                 for name, extent in zip(scan.names, scan.extents, strict=True)],
+                                limits)
     if too_big is not None:
         raise too_big
     issues: list[Issue] = []
@@ -1437,7 +1457,8 @@ def _read_ole(
             if meta.typ != calamine.SheetTypeEnum.WorkSheet:
                 continue
             errors = scan.errors[index] if by_index else errors_by_name.get(meta.name, {})
-            raw = _calamine_sheet(book, meta, errors, scan.date1904, display_name, issues, [])
+            raw = _calamine_sheet(book, meta, errors, scan.date1904, display_name, issues, [],
+                                  limits)
             if raw is not None:
                 sheets.append(raw)
     return sheets, issues
@@ -1638,7 +1659,7 @@ def _sniff_delimiter(text: str) -> str:
     sample = text[:65_536]
     if len(text) > len(sample):
         sample = sample[: sample.rfind("\n") + 1] or sample
-    best, best_score = ",", (False, 0, 0)
+    best, best_score = ",", (False, 0, 0, 0)
     for delimiter in _CSV_DELIMITERS:
         try:
             widths = [len(r) for r in csv.reader(io.StringIO(sample, newline=""),
@@ -1648,7 +1669,9 @@ def _sniff_delimiter(text: str) -> str:
         if not widths:
             continue
         mode = max(set(widths), key=lambda w: (widths.count(w), w))
-        score = (mode > 1, widths.count(mode), mode)
+        # Without a consistent width (a header over a few one-value lines), the delimiter
+        # that splits some line at all beats those that split none.
+        score = (mode > 1, widths.count(mode) if mode > 1 else 0, mode, max(widths))
         if score > best_score:
             best, best_score = delimiter, score
     return best

@@ -1755,6 +1755,11 @@ _SETTING_HELP: dict[str, tuple[str, str]] = {
     "limits.max_rows": ("Most rows read from one sheet.", "单个工作表最多读取的行数。"),
     "limits.max_columns": ("Most columns read from one sheet.", "单个工作表最多读取的列数。"),
     "limits.max_sheets": ("Most sheets read from one workbook.", "单个工作簿最多读取的工作表数。"),
+    "limits.max_cells": (
+        "Most cells one sheet may span, blank cells between far-apart cells included.",
+        "单个工作表最多可跨越的单元格数（包括相距很远的单元格之间的空白单元格）。"),
+    "limits.max_workbook_cells": ("The same for all the sheets of one workbook together.",
+                                  "单个工作簿所有工作表合计的上述单元格数。"),
     "limits.render_seconds": ("Longest time one document may take to render, in seconds.",
                               "单个文档渲染的最长时间（秒）。"),
     "email.host": ("SMTP server, for example smtp.example.com.",

@@ -203,6 +203,9 @@ def _as_text(cell: object) -> str:
     if kind == _TIME:
         return cell.strftime("%H:%M:%S" if cell.second else "%H:%M")  # type: ignore[attr-defined]
     if kind == _DELTA:
+        if isinstance(cell, dt.timedelta):
+            # Directly: pandas' Timedelta stops at 292 years, a duration cell does not.
+            return _duration_text(cell)
         return _duration_text(pd.Timedelta(cell).to_pytimedelta())  # type: ignore[arg-type]
     if kind == _BLANK:
         return ""

@@ -4,14 +4,25 @@ Every output goes to a hidden temporary file in the same folder (so the final re
 one file system), is flushed to disk, then renamed over the target. Whatever goes wrong - a
 full disk, a read-only folder, Ctrl-C - the temporary file is removed and the old output, if
 any, is left as it was. Operating-system errors become one plain ``EnvironmentFailure``.
+
+A run killed outright (``kill -9``, a power cut) cannot remove its temporary file. Each one is
+therefore named after the process writing it (``.<name>.<host>-<pid>.<random>.tmp``), and the
+first write into a folder (or the check that a file is unchanged) removes the temporary files
+there and in the folders directly below it whose process is gone - a month's folder with its
+plans/ and packs/ - so the next run cleans up after the killed one without touching a file
+another run is still writing.
 """
 
 from __future__ import annotations
 
 import contextlib
 import errno
+import hashlib
 import os
+import re
+import socket
 import tempfile
+import time
 from pathlib import Path
 
 from reportgen.errors import EnvironmentFailure
@@ -20,6 +31,16 @@ from reportgen.errors import EnvironmentFailure
 _UMASK = os.umask(0)
 os.umask(_UMASK)
 _FILE_MODE = 0o666 & ~_UMASK
+
+#: This machine, as it appears in temporary file names (a folder may be shared by several).
+_HOST = hashlib.sha256(socket.gethostname().encode("utf-8", "replace")).hexdigest()[:8]
+#: A temporary file of this module: .<target name>.<host>-<pid>.<mkstemp's random part>.tmp
+_TEMP_NAME = re.compile(r"\A\..+\.(?P<host>[0-9a-f]{8})-(?P<pid>[0-9]+)\.[a-z0-9_]+\.tmp\Z")
+#: Any temporary file of ours this old is stale: no write takes a day, and a process id may
+#: have been reused, or belong to another machine sharing the folder.
+STALE_AFTER_SECONDS = 24 * 3600
+#: Folders already cleaned by this process (each is swept once, on its first write).
+_SWEPT: set[str] = set()
 
 _PLAIN_REASONS = {
     errno.ENOSPC: "the disk is full. Free some space, then run again",
@@ -57,10 +78,67 @@ def _fsync_folder(folder: Path) -> None:
         os.close(fd)
 
 
+def _process_alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # it exists but belongs to someone else
+    return True
+
+
+def is_stale_temp_file(name: str, age_seconds: float) -> bool:
+    """True for a temporary file of this module whose writer is gone (a killed run's leftover)."""
+    m = _TEMP_NAME.match(name)
+    if m is None:
+        return False
+    if age_seconds > STALE_AFTER_SECONDS:
+        return True
+    # Another machine's process cannot be asked whether it still runs: wait the day out.
+    return m["host"] == _HOST and not _process_alive(int(m["pid"]))
+
+
+def remove_stale_temp_files(folder: Path | str, *, depth: int = 0) -> list[Path]:
+    """Delete the temporary files killed runs left in ``folder`` (and ``depth`` levels below)."""
+    removed: list[Path] = []
+    now = time.time()
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return removed  # a folder that cannot be listed has nothing we can clean
+    for entry in entries:
+        try:
+            if entry.is_dir(follow_symlinks=False):
+                if depth > 0:
+                    removed += remove_stale_temp_files(entry.path, depth=depth - 1)
+                continue
+            if not entry.name.endswith(".tmp") or not entry.is_file(follow_symlinks=False):
+                continue
+            if is_stale_temp_file(entry.name, now - entry.stat(follow_symlinks=False).st_mtime):
+                os.unlink(entry.path)
+                removed.append(Path(entry.path))
+        except OSError:
+            continue  # gone already, or not ours to remove: never fail a write over it
+    return removed
+
+
+def _sweep_once(folder: Path) -> None:
+    """Clean ``folder`` and the folders in it, the first time this process writes there."""
+    key = os.fspath(folder)
+    if key not in _SWEPT:
+        _SWEPT.add(key)
+        remove_stale_temp_files(folder, depth=1)
+
+
 def _write_atomic(path: Path, data: bytes) -> None:
     folder = path.parent
     folder.mkdir(parents=True, exist_ok=True)
-    fd, temp_name = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
+    _sweep_once(folder)
+    fd, temp_name = tempfile.mkstemp(
+        dir=folder, prefix=f".{path.name}.{_HOST}-{os.getpid()}.", suffix=".tmp")
     temp = Path(temp_name)
     try:
         with os.fdopen(fd, "wb") as handle:
@@ -106,6 +184,8 @@ def write_if_changed(path: Path | str, data: bytes | str) -> bool:
     """Write ``data`` atomically unless ``path`` already holds exactly it; True if written."""
     target = Path(path)
     payload = data.encode("utf-8") if isinstance(data, str) else data
+    # Also when nothing is written: a rerun after a killed run must still clean up after it.
+    _sweep_once(target.parent)
     try:
         if _same_content(target, payload):
             return False
