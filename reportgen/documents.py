@@ -467,13 +467,13 @@ def make_outputs(
     from reportgen.pipeline import WORKBOOKS
     from reportgen.pipeline import write_workbooks as write_analysis_workbooks
     from reportgen.render import make_environment, render_template
-    from reportgen.write import write_if_changed
+    from reportgen.write import environment_failure, write_if_changed
 
     folder = out / str(analysis.month)
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise EnvironmentFailure(f"cannot create {folder}: {exc.strerror}") from None
+        raise environment_failure(folder / MANIFEST, exc) from None
     manifest = read_manifest(folder)
     data_fp = analysis_fingerprint(dataset, config, str(analysis.month))
     data_generated = (manifest.get("data_generated") if manifest.get("data_fingerprint") == data_fp

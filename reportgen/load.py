@@ -403,7 +403,8 @@ def parse_sheet(ref: SheetRef, config: Config, log: IssueLog) -> pd.DataFrame | 
         for i in map(int, np.flatnonzero(bad)):
             issue = bad_reason[int(i)]
             cents = None
-            if amount_col is not None:
+            # A subtotal repeats money already counted on its rows: it is not money lost.
+            if amount_col is not None and issue.code != "subtotal_row":
                 v = df[amount_col].iloc[i]
                 cents = None if pd.isna(v) else int(v)
             # A bad row is skipped with a warning (SPEC, "Bad input"); --strict makes it fatal.

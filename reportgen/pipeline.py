@@ -33,6 +33,7 @@ from reportgen.export import write_table_workbook
 from reportgen.issues import Issue, Severity
 from reportgen.model import Dataset
 from reportgen.schema import FILE, GATES, ROW, SHEET
+from reportgen.write import environment_failure
 
 #: opportunities.xlsx's fixed leading columns (SPEC, "Outputs").
 OPPORTUNITY_COLUMNS = (
@@ -204,7 +205,10 @@ def quality_sheet(issues: tuple[Issue, ...]) -> pd.DataFrame:
 def write_workbooks(analysis: Analysis, dataset: Dataset, folder: Path,
                     generated: dt.datetime) -> list[Path]:
     """Write tiers, metrics, opportunities and data-quality workbooks; return their paths."""
-    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise environment_failure(folder / WORKBOOKS[0], exc) from None
     written = []
 
     def write(name: str, sheets: list[tuple[str, pd.DataFrame]],

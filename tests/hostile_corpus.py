@@ -1126,8 +1126,9 @@ def _cases() -> list[Case]:
              out=(*(_W + f'book.xlsx, sheet "Sales", row {row}: looks like a subtotal or total '
                     "row; it was not counted; the row was skipped — keep totals out of the "
                     "data rows, or leave them: they are skipped" for row in (6, 7)),
+                  # A subtotal's money is already on its rows: not counted as money lost.
                   "Read 1 file(s): 2 clients, 2 sales lines (2026-10 to 2026-10). 2 row(s) "
-                  "skipped, carrying 600.00 in amounts. 0 error(s), 2 warning(s).")),
+                  "skipped, carrying 0.00 in amounts. 0 error(s), 2 warning(s).")),
         Case("na_strings", build_na_strings, 0,
              out=(_W + 'book.xlsx, sheet "Sales", row 5, column "amount": cannot read "N/A" as '
                   "an amount; the row was skipped — " + amount_hint,

@@ -133,3 +133,4 @@ def test_demo_writes_the_sample_into_an_empty_folder_only(runner, tmp_path):
     assert again.exit_code == 0
     assert "wrote sample" not in again.output
     assert {p: hashlib.sha256(p.read_bytes()).hexdigest() for p in inputs.iterdir()} == hashes
+

@@ -414,7 +414,8 @@ def test_out_that_is_a_file_is_one_plain_error(tmp_path, inputs, command):
     result = CliRunner().invoke(cli, [*command, "--inputs", str(inputs), "--out", str(out),
                                       "--quiet"])
     assert result.exit_code == EXIT_ENVIRONMENT
-    assert result.output == f"Error: cannot create {out / MONTH}: Not a directory\n"
+    assert result.output == (f"Error: cannot write to {out / MONTH}: part of that path is a "
+                             "file, not a folder. Choose another --out folder\n")
     assert out.read_text(encoding="utf-8") == "not a folder"
 
 
@@ -424,6 +425,5 @@ def test_analyze_into_a_file_is_one_line_with_exit_code_3(tmp_path, inputs):
     result = CliRunner().invoke(cli, ["analyze", "--inputs", str(inputs), "--out", str(out),
                                       "--quiet"])
     assert result.exit_code == EXIT_ENVIRONMENT
-    # pipeline.write_workbooks lets the OSError reach the CLI's catch-all: still one line
-    # naming the folder, but in the system's words (see the report for the plainer wording).
-    assert result.output == f"Error: Not a directory ({out / MONTH})\n"
+    assert result.output == (f"Error: cannot write to {out / MONTH}: part of that path is a "
+                             "file, not a folder. Choose another --out folder\n")

@@ -168,6 +168,7 @@ def test_blank_rows_are_skipped_and_subtotal_rows_reported(tmp_path):
     assert sub.message == ("looks like a subtotal or total row; it was not counted; "
                            "the row was skipped")
     assert sub.row == 5
+    assert sub.amount_cents is None  # a subtotal's money is already on its rows, not lost
 
 
 def test_config_maps_sheets_and_columns_including_one_source_for_two(tmp_path):
