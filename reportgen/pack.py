@@ -242,7 +242,7 @@ def pack_view(
             if region is None
             else _("%(region)s review pack", lang, region=region)
         ),
-        "supervisor": _supervisor(dataset, region),
+        "supervisor": region_supervisor(dataset, region),
         "currency": config.format.currency,
         "kpis": kpi,
         "trend": _trend_section(ctx),
@@ -361,7 +361,7 @@ def _kpis_at(dataset: Dataset, config: Config, month: pd.Period) -> KpiTables:
                       _optional(dataset, "targets"), month, config)
 
 
-def _supervisor(dataset: Dataset, region: str | None) -> str | None:
+def region_supervisor(dataset: Dataset, region: str | None) -> str | None:
     """The region's supervisor from the Regions sheet, if it names one."""
     if region is None or not dataset.has("regions"):
         return None

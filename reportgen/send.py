@@ -63,6 +63,7 @@ import pandas as pd
 
 from reportgen import __version__, fmt, i18n
 from reportgen.errors import ConfigError, DataError, EnvironmentFailure
+from reportgen.pack import region_supervisor
 
 __all__ = [
     "LEDGER_NAME", "OUTBOX_NAME", "DeliveryReport", "Ledger", "Mailer", "Outgoing", "Recipients",
@@ -440,18 +441,6 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _supervisor(dataset: Any, region: str | None) -> str | None:
-    if region is None or not dataset.has("regions"):
-        return None
-    table = dataset.table("regions")
-    if "supervisor" not in table.columns:
-        return None
-    for name, supervisor in zip(table["region"], table["supervisor"], strict=True):
-        if name == region and not fmt.is_blank(supervisor):
-            return str(supervisor)
-    return None
-
-
 def _label(region: str | None) -> str:
     return "All regions" if region is None else _clean(region)
 
@@ -521,7 +510,7 @@ def plan_messages(*, folder: Path, manifest: Mapping[str, Any], analysis: Any, d
             skipped.append(Skipped(label, f"attach_html is on but {stem}.html is missing; the "
                                    "PDF goes alone", "warning"))
             html = None
-        facts = body_facts(analysis, region, supervisor=_supervisor(dataset, region),
+        facts = body_facts(analysis, region, supervisor=region_supervisor(dataset, region),
                            generated=str(record.get("generated", "")))
         outgoing.append(Outgoing(
             key=region or ALL_KEY, label=label, stem=stem, recipients=pending,
