@@ -691,3 +691,20 @@ def test_init_config_never_overwrites(tmp_path: Path) -> None:
     with pytest.raises(FileExistsError, match="reportgen.toml already exists"):
         write_init_config(tmp_path / "reportgen.toml")
     assert load_config(tmp_path / "reportgen.toml").tiers.class_a == 0.7
+
+
+def test_committed_inputs_are_the_seeded_sample(tmp_path):
+    """inputs/ in the repository is exactly what `reportgen demo` would write."""
+    import python_calamine
+
+    committed = Path(__file__).resolve().parents[1] / "inputs"
+    fresh = tmp_path / "inputs"
+    written = write_sample(fresh)
+    assert sorted(p.name for p in committed.iterdir()) == sorted(p.name for p in written)
+    for path in written:
+        ours = python_calamine.CalamineWorkbook.from_path(str(committed / path.name))
+        theirs = python_calamine.CalamineWorkbook.from_path(str(path))
+        assert ours.sheet_names == theirs.sheet_names, path.name
+        for name in ours.sheet_names:
+            assert (ours.get_sheet_by_name(name).to_python()
+                    == theirs.get_sheet_by_name(name).to_python()), (path.name, name)
