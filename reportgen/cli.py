@@ -196,12 +196,13 @@ def analyze(settings: Settings, strict: bool) -> None:
     """
     import datetime as dt
 
+    from reportgen.documents import record_workbooks
     from reportgen.pipeline import write_workbooks
 
     dataset, config, analysis = analyse_month(settings, strict=strict)
     folder = settings.out / str(analysis.month)
-    generated = dt.datetime.now(dt.UTC).replace(microsecond=0)
-    paths = write_workbooks(analysis, dataset, folder, generated)
+    now = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    paths = record_workbooks(folder, dataset, config, analysis, now, write_workbooks)
     if not settings.quiet:
         click.echo(_tier_summary(analysis, config.format.currency))
         click.echo(f"Wrote {', '.join(str(p) for p in paths)}")

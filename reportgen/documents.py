@@ -446,6 +446,38 @@ class MonthOutputs:
     manifest: Path
 
 
+def data_generation_time(manifest: dict[str, Any], data_fp: str, now: dt.datetime) -> str:
+    """The workbooks' date: the earlier run's when the data is the same, so nothing changes."""
+    if manifest.get("data_fingerprint") == data_fp and manifest.get("data_generated"):
+        return str(manifest["data_generated"])
+    return now.isoformat()
+
+
+def record_workbooks(folder: Path, dataset: Any, config: Any, analysis: Any, now: dt.datetime,
+                     write: Callable[..., list[Path]]) -> list[Path]:
+    """Write the analysis workbooks and note their data fingerprint and date in the manifest.
+
+    Unchanged data keeps the workbooks' earlier date, so a rerun rewrites no file.
+    """
+    from reportgen.write import environment_failure, write_if_changed
+
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise environment_failure(folder / MANIFEST, exc) from None
+    manifest = read_manifest(folder)
+    data_fp = analysis_fingerprint(dataset, config, str(analysis.month))
+    generated = data_generation_time(manifest, data_fp, now)
+    paths = write(analysis, dataset, folder, dt.datetime.fromisoformat(generated))
+    names = {p.relative_to(folder).as_posix() for p in paths}
+    manifest.update({
+        "month": str(analysis.month), "data_fingerprint": data_fp, "data_generated": generated,
+        "workbooks": sorted(set(manifest.get("workbooks", [])) | names),
+    })
+    write_if_changed(folder / MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=2) + "\n")
+    return paths
+
+
 def analysis_fingerprint(dataset: Any, config: Any, month: str) -> str:
     """Hash of what the analysis workbooks depend on: inputs, settings, month, tool version."""
     digest = hashlib.sha256()
@@ -476,8 +508,7 @@ def make_outputs(
         raise environment_failure(folder / MANIFEST, exc) from None
     manifest = read_manifest(folder)
     data_fp = analysis_fingerprint(dataset, config, str(analysis.month))
-    data_generated = (manifest.get("data_generated") if manifest.get("data_fingerprint") == data_fp
-                      else None) or now.isoformat()
+    data_generated = data_generation_time(manifest, data_fp, now)
     workbooks: list[Path] = []
     if write_workbooks:
         workbooks = write_analysis_workbooks(

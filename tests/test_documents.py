@@ -191,3 +191,13 @@ def test_rerun_with_nothing_changed_skips_the_analysis(sample_inputs, tmp_path, 
     run("run", "--inputs", str(sample_inputs), "--out", str(out), "--format", "html",
         "--quiet")
     assert (out / MONTH / "packs" / "all-regions.html").is_file()
+
+
+def test_analyze_twice_rewrites_no_workbook(sample_inputs, tmp_path):
+    out = tmp_path / "out"
+    run("analyze", "--inputs", str(sample_inputs), "--out", str(out), "--quiet")
+    before = mtimes(out / MONTH)
+    assert {"tiers.xlsx", "metrics.xlsx", "opportunities.xlsx", "data-quality.xlsx",
+            "manifest.json"} <= set(before)
+    run("analyze", "--inputs", str(sample_inputs), "--out", str(out), "--quiet")
+    assert mtimes(out / MONTH) == before
