@@ -1360,7 +1360,9 @@ def _raw_sheet(
 ) -> RawSheet:
     """Blank strings to None, error cells blanked, blank edges trimmed."""
     for i, row in enumerate(grid):
-        grid[i] = [None if v == "" else v for v in row]
+        # The membership test runs in C; only rows that hold a blank string are rebuilt.
+        if "" in row:
+            grid[i] = [None if v == "" else v for v in row]
     for (row_no, col), _ in cell_errors.items():
         i, j = row_no - first_row, col - first_col
         if 0 <= i < len(grid) and 0 <= j < len(grid[i]):
