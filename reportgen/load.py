@@ -21,7 +21,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -29,7 +29,13 @@ import pandas as pd
 from reportgen.config import Config
 from reportgen.issues import Issue, IssueLog, Severity
 from reportgen.model import Dataset, InputFile
-from reportgen.reader import UNSUPPORTED_SPREADSHEETS, RawSheet, is_ignored_file, read_workbook
+from reportgen.reader import (
+    UNSUPPORTED_SPREADSHEETS,
+    HeadSplit,
+    RawSheet,
+    is_ignored_file,
+    read_workbook,
+)
 from reportgen.schema import (
     ADDRESS_COLUMNS,
     FILE,
@@ -41,7 +47,10 @@ from reportgen.schema import (
     normalise_name,
     sheet_kind_for,
 )
-from reportgen.values import convert_column, show
+from reportgen.values import ColumnResult, convert_column, show
+
+if TYPE_CHECKING:
+    from reportgen.tail import Tail
 
 #: How many rows at the top of a sheet may hold titles or notes above the header.
 HEADER_SEARCH_ROWS = 30
@@ -225,6 +234,85 @@ def _excel_rows(ref: SheetRef, start: int, count: int) -> np.ndarray:
     return np.arange(count, dtype=np.int64) + ref.raw.first_row + start
 
 
+class _Body:
+    """The data rows of a sheet below its header, row by row (the rows read as cells)."""
+
+    def __init__(self, data: list[list[object]], width: int) -> None:
+        self.data, self.n = data, len(data)
+        # Columns as sequences; rows shorter than the header are padded with blanks.
+        columns: list[tuple[object, ...]] = list(
+            itertools.zip_longest(*data, fillvalue=None))[:width]
+        columns += [(None,) * self.n] * (width - len(columns))
+        self.columns: list[tuple[object, ...]] | None = columns
+
+    def blank(self) -> np.ndarray:
+        """True for each row whose every cell is blank."""
+        assert self.columns is not None
+        blank = np.ones(self.n, dtype=bool)
+        for column in self.columns:
+            blank &= np.fromiter((v is None for v in column), dtype=bool, count=self.n)
+        # A row is also blank when every cell is (even beyond the mapped columns).
+        for i in map(int, np.flatnonzero(blank)):
+            if any(v not in (None, "") for v in self.data[i]):
+                blank[i] = False
+        return blank
+
+    def convert(self, column: Column, pos: int, config: Config, date1904: bool) -> ColumnResult:
+        assert self.columns is not None
+        return convert_column(column, self.columns[pos], config=config, date1904=date1904)
+
+    def cell(self, pos: int, i: int) -> object:
+        assert self.columns is not None
+        return self.columns[pos][i]
+
+    def row(self, i: int) -> list[object]:
+        return self.data[i]
+
+
+class _TailBody(_Body):
+    """The data rows of a large sheet, held as columns (:class:`reportgen.tail.Tail`)."""
+
+    def __init__(self, tail: Tail, first_col: int) -> None:
+        self.tail, self.first_col, self.n = tail, first_col, tail.height
+        self.columns = None  # a sheet with merged cells is never read as columns
+
+    def blank(self) -> np.ndarray:
+        return self.tail.blank_rows()
+
+    def convert(self, column: Column, pos: int, config: Config, date1904: bool) -> ColumnResult:
+        return self.tail.convert(column, self.first_col + pos, config=config, date1904=date1904)
+
+    def cell(self, pos: int, i: int) -> object:
+        found = self.tail.column(self.first_col + pos)
+        return found.cells[int(found.codes[i])]
+
+    def row(self, i: int) -> list[object]:
+        return self.tail.row(i)
+
+
+def _body(raw: RawSheet, header_index: int, positions: dict[str, int]) -> _Body:
+    if raw.tail is not None:
+        # The reader split the sheet at this very header (same rows, same search).
+        assert header_index + 1 == len(raw.rows), "the header moved after the reader split"
+        return _TailBody(raw.tail, raw.first_col)
+    return _Body(raw.rows[header_index + 1:], max(positions.values()) + 1)
+
+
+def head_split(config: Config) -> HeadSplit:
+    """The reader's ``split`` for large sheets: where the header found here ends."""
+    configured = {normalise_name(name): SHEETS[kind] for kind, name in config.sheets.items()}
+
+    def split(name: str, rows: list[list[object]]) -> int | None:
+        name = printable(name)
+        kind = configured.get(normalise_name(name)) or sheet_kind_for(name)
+        if kind is None:
+            return None
+        header = find_header(rows, kind, config)
+        return None if header is None else header[0] + 1
+
+    return split
+
+
 def parse_sheet(ref: SheetRef, config: Config, log: IssueLog) -> pd.DataFrame | None:
     """One recognised sheet as a typed frame with address columns; bad rows dropped and reported."""
     raw, kind, file = ref.raw, ref.kind, ref.file
@@ -279,30 +367,20 @@ def parse_sheet(ref: SheetRef, config: Config, log: IssueLog) -> pd.DataFrame | 
                 hint="check the name under [columns." + kind.name + "] in reportgen.toml",
             )
 
-    data = raw.rows[header_index + 1:]
-    n = len(data)
+    body = _body(raw, header_index, positions)
+    n = body.n
     if n == 0:
         log.warning(f"the {kind.label} sheet has a header but no rows", **where,
                     code="empty_sheet")
         return None
-    width = max(positions.values()) + 1
-    # Columns as sequences; rows shorter than the header are padded with blanks.
-    columns: list[tuple[object, ...]] = list(
-        itertools.zip_longest(*data, fillvalue=None))[:width]
-    columns += [(None,) * n] * (width - len(columns))
-
     excel_rows = _excel_rows(ref, header_index + 1, n)
-    blank = np.ones(n, dtype=bool)
-    for c in range(width):
-        blank &= np.fromiter((v is None for v in columns[c]), dtype=bool, count=n)
-    # A row is also blank when every cell is (even beyond the mapped columns).
-    for i in map(int, np.flatnonzero(blank)):
-        if any(v not in (None, "") for v in data[i]):
-            blank[i] = False
-    for span, row, canonical, value in fill_merged(raw, kind, positions, columns,
-                                                   header_excel_row, blank):
-        log.info(f"cells {span} are merged; their value {value} was read on each of their rows",
-                 **where, row=row, column=header_text(canonical), code="merged_cells")
+    blank = body.blank()
+    if body.columns is not None:
+        for span, row, canonical, value in fill_merged(raw, kind, positions, body.columns,
+                                                       header_excel_row, blank):
+            log.info(f"cells {span} are merged; their value {value} was read on each of their "
+                     "rows", **where, row=row, column=header_text(canonical),
+                     code="merged_cells")
 
     frame: dict[str, pd.Series] = {}
     bad = np.zeros(n, dtype=bool)
@@ -314,8 +392,7 @@ def parse_sheet(ref: SheetRef, config: Config, log: IssueLog) -> pd.DataFrame | 
         if col.name not in positions:
             continue
         pos = positions[col.name]
-        cells = columns[pos]
-        result = convert_column(col, cells, config=config, date1904=ref.date1904)
+        result = body.convert(col, pos, config, ref.date1904)
         series = result.values.reset_index(drop=True)
         col_where: dict[str, Any] = {**where, "column": header_text(col.name)}
         for severity, message, hint in result.column_notes:
@@ -378,8 +455,8 @@ def parse_sheet(ref: SheetRef, config: Config, log: IssueLog) -> pd.DataFrame | 
     # Subtotal and note rows: a "Total" label where an id or date belongs.
     first_required = kind.required_columns[0]
     for i in map(int, np.flatnonzero(bad & ~blank)):
-        cell = columns[positions[first_required]][i]
-        texts = [str(v) for v in data[i] if isinstance(v, str)]
+        cell = body.cell(positions[first_required], i)
+        texts = [str(v) for v in body.row(i) if isinstance(v, str)]
         if any(_SUBTOTAL.match(t.strip()) for t in texts) or (
             isinstance(cell, str) and _SUBTOTAL.match(cell.strip())
         ):
@@ -593,10 +670,12 @@ def derive_clients(sales: pd.DataFrame, log: IssueLog, month: pd.Period | None) 
     if month is None:
         month = s["date"].max().to_period("M")
     ordered = s.sort_values(["date", FILE, ROW], kind="stable")
+    # "last" takes each client's last non-blank name (a groupby in C, not a lambda per client).
     latest = ordered.groupby("client_id", sort=True).agg(
-        name=("client_name", lambda x: x.dropna().iloc[-1] if x.notna().any() else None),
+        name=("client_name", "last"),
         first_file=(FILE, "first"), first_sheet=(SHEET, "first"), first_row=(ROW, "first"),
     )
+    latest["name"] = latest["name"].astype(object).where(latest["name"].notna(), None)
     start = (month - 11).start_time
     end = month.end_time
     in_window = (s["date"] >= start) & (s["date"] <= end)
@@ -681,7 +760,8 @@ def _load_inputs(inputs: Path, config: Config, *, month: pd.Period | None) -> Da
     for path in discover(inputs, log):
         # File and sheet names reach the terminal in every message: no escape sequences.
         name = printable(path.name)
-        sheets, issues = read_workbook(path, limits=config.limits, display_name=name)
+        sheets, issues = read_workbook(path, limits=config.limits, display_name=name,
+                                       split=head_split(config))
         for sheet in sheets:
             sheet.name = printable(sheet.name)
         log.extend(issues)

@@ -39,10 +39,10 @@ import stat
 import struct
 import zipfile
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 from urllib.parse import unquote
 from xml.etree.ElementTree import Element
 
@@ -50,8 +50,12 @@ import python_calamine as calamine
 from defusedxml import ElementTree as SafeET
 from xlrd.compdoc import CompDoc, CompDocError
 
+from reportgen import columnar
 from reportgen.config import LimitsConfig
 from reportgen.issues import Issue, Severity
+
+if TYPE_CHECKING:
+    from reportgen.tail import Tail
 
 #: File name endings read as spreadsheets; every other file in the inputs folder is ignored.
 SPREADSHEET_EXTENSIONS = frozenset({".xlsx", ".xlsm", ".xls", ".ods", ".csv"})
@@ -112,6 +116,20 @@ class RawSheet:
     date1904: bool = False
     #: Merged ranges (first_row, first_col, last_row, last_col): Excel rows, 0-based columns.
     merged: list[tuple[int, int, int, int]] = field(default_factory=list)
+    #: A large sheet's rows below ``rows`` (which then end with the header row), as columns;
+    #: None when every row is in ``rows``. See :func:`read_workbook`'s ``split``.
+    tail: Tail | None = None
+
+
+#: Given a sheet's name and its first rows (at least the first ``HEAD_ROWS`` of the sheet,
+#: as :attr:`RawSheet.rows` would hold them), how many of them come before the data rows
+#: (through the header row), or None when the sheet should be read cell by cell.
+HeadSplit = Callable[[str, list[list[CellValue]]], "int | None"]
+#: Rows of a large sheet read cell by cell before its data rows are read as columns.
+HEAD_ROWS = 64
+#: A worksheet part that unpacks to at least this many bytes (about 20,000 rows of 10
+#: columns) has its data rows read as columns, when the caller passes a ``split``.
+COLUMNAR_MIN_BYTES = 16 * 1024 * 1024
 
 
 #: Spreadsheet formats reportgen does not read; a file in one of them is an error, not ignored,
@@ -141,15 +159,21 @@ def is_ignored_file(path: Path) -> bool:
 
 
 def read_workbook(
-    path: Path, *, limits: LimitsConfig, display_name: str
+    path: Path, *, limits: LimitsConfig, display_name: str, split: HeadSplit | None = None,
 ) -> tuple[list[RawSheet], list[Issue]]:
     """Every worksheet of one file, and the problems met; an unreadable file gives no sheets.
 
     Bad input never raises: a file that cannot be read safely gives ``([], [one ERROR
     issue])`` naming ``display_name``, with a plain reason and a hint.
+
+    With ``split``, the largest worksheet of an .xlsx (when its part is at least
+    :data:`COLUMNAR_MIN_BYTES`) may come back with its data rows in :attr:`RawSheet.tail`:
+    its first rows are read as usual and handed to ``split``, which says where the header
+    ends; the rows below are read by fastexcel in a helper process (see
+    :mod:`reportgen.columnar`) while this process checks the file.
     """
     try:
-        return _read(path, limits, display_name)
+        return _read(path, limits, display_name, split)
     except _Unreadable as exc:
         return [], [Issue(Severity.ERROR, exc.message, file=display_name, hint=exc.hint,
                           code=exc.code)]
@@ -205,7 +229,7 @@ def _mb(n_bytes: float) -> str:
 
 
 def _read(
-    path: Path, limits: LimitsConfig, display_name: str
+    path: Path, limits: LimitsConfig, display_name: str, split: HeadSplit | None = None,
 ) -> tuple[list[RawSheet], list[Issue]]:
     try:
         size = path.stat().st_size
@@ -225,7 +249,7 @@ def _read(
             "split it, or raise max_file_mb under [limits] in reportgen.toml", "too_big")
     ext = path.suffix.lower()
     if head.startswith((b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")):
-        sheets, issues = _read_zip(path, size, ext, limits, display_name)
+        sheets, issues = _read_zip(path, size, ext, limits, display_name, split)
     elif head.startswith(_OLE_MAGIC):
         sheets, issues = _read_ole(path, ext, limits, display_name)
     elif ext == ".csv":
@@ -429,23 +453,34 @@ def _workbook_too_big(sheets: list[tuple[str, int, str]], limits: LimitsConfig
 
 
 def _read_zip(
-    path: Path, size: int, ext: str, limits: LimitsConfig, display_name: str
+    path: Path, size: int, ext: str, limits: LimitsConfig, display_name: str,
+    split: HeadSplit | None = None,
 ) -> tuple[list[RawSheet], list[Issue]]:
-    with path.open("rb") as fh:
-        _check_zip_directory(fh, size)
-        try:
-            zf = zipfile.ZipFile(fh)
-        except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError) as exc:
-            raise _damaged(f"its zip structure is broken: {_safe_text(str(exc))}") from None
-        with zf:
-            infos = zf.infolist()
-            _check_declared_sizes(infos, limits)
-            kind = _package_kind(zf, infos, ext)
-            scans = _scan_parts(fh, infos, kind, limits)
-            if kind == "ods":
-                return _read_ods(path, scans, limits, display_name)
-            layout = _xlsx_layout(zf)
-    return _read_xlsx(path, scans, layout, limits, display_name)
+    started: _Columnar | None = None
+    try:
+        with path.open("rb") as fh:
+            _check_zip_directory(fh, size)
+            try:
+                zf = zipfile.ZipFile(fh)
+            except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError,
+                    ValueError) as exc:
+                raise _damaged(f"its zip structure is broken: {_safe_text(str(exc))}") \
+                    from None
+            with zf:
+                infos = zf.infolist()
+                _check_declared_sizes(infos, limits)
+                kind = _package_kind(zf, infos, ext)
+                if kind == "xlsx" and split is not None:
+                    # The helper parses the sheet while the scan below checks the file.
+                    started = _start_columnar(path, fh, zf, infos, split, limits)
+                scans = _scan_parts(fh, infos, kind, limits)
+                if kind == "ods":
+                    return _read_ods(path, scans, limits, display_name)
+                layout = _xlsx_layout(zf)
+        return _read_xlsx(path, scans, layout, limits, display_name, started)
+    finally:
+        if started is not None:
+            started.helper.cancel()
 
 
 def _check_zip_directory(fh: BinaryIO, size: int) -> None:
@@ -601,6 +636,8 @@ class _PartScan:
     has_sheet_data: bool = False
     extent: _Extent = field(default_factory=_Extent)
     cell_errors: dict[tuple[int, int], str] = field(default_factory=dict)
+    #: The part mentions merged cells (only the cell-by-cell reader copies their values).
+    has_merges: bool = False
     #: ODS only: each table's name, extent and error cells, in document order.
     tables: list[_OdsTable] = field(default_factory=list)
 
@@ -807,6 +844,8 @@ def _fast_sheet_scan(pieces: Iterable[bytes], scan: _PartScan, limits: LimitsCon
     for piece in pieces:
         if not scan.has_sheet_data and b"sheetData" in piece:
             scan.has_sheet_data = True
+        if not scan.has_merges and b"mergeCell" in piece:
+            scan.has_merges = True
         if any(p.search(piece) for p in _non_canonical_cells(scan.root)):
             return False
         shape = piece.translate(_SHAPE)
@@ -926,6 +965,8 @@ def _precise_sheet_scan(pieces: Iterable[bytes], scan: _PartScan) -> None:
     for piece in pieces:
         if not scan.has_sheet_data and b"sheetData" in piece:
             scan.has_sheet_data = True
+        if not scan.has_merges and b"mergeCell" in piece:
+            scan.has_merges = True
         text_start = 0
         for m in _XML_TAG.finditer(piece):
             closing, name, raw_attrs, empty = m.groups()
@@ -1195,7 +1236,7 @@ def _resolve(folder: str, target: str) -> tuple[str, bool]:
 
 def _read_xlsx(
     path: Path, scans: dict[str, _PartScan], layout: _XlsxLayout, limits: LimitsConfig,
-    display_name: str,
+    display_name: str, started: _Columnar | None = None,
 ) -> tuple[list[RawSheet], list[Issue]]:
     """The worksheets of a checked .xlsx/.xlsm; a sheet over the limits is left out."""
     problems: dict[str, tuple[str, str]] = {}
@@ -1226,11 +1267,169 @@ def _read_xlsx(
                                     sheet=meta.name, hint=problem[1], code="sheet_too_big"))
                 continue
             scan = scans.get(part, _PartScan())
-            raw = _calamine_sheet(book, meta, scan.cell_errors, layout.date1904,
-                                  display_name, issues, budget, limits)
+            raw = None
+            if started is not None and started.part == part and layout.clean:
+                raw = _columnar_sheet(started, meta, scan, layout.date1904, budget, limits)
+            if raw is None:
+                raw = _calamine_sheet(book, meta, scan.cell_errors, layout.date1904,
+                                      display_name, issues, budget, limits)
             if raw is not None:
                 sheets.append(raw)
     return sheets, issues
+
+
+# --------------------------------------------------------------------------------------------
+# Large sheets: data rows as columns (see columnar.py)
+
+
+@dataclass
+class _Columnar:
+    """A helper reading one sheet's data rows, and the head rows read here."""
+
+    part: str
+    sheet: str
+    helper: columnar.Helper
+    head: RawSheet | None = None
+    #: Rows of ``head`` before the data rows (through the header row).
+    before: int = 0
+
+
+def _start_columnar(path: Path, fh: BinaryIO, zf: zipfile.ZipFile,
+                    infos: list[zipfile.ZipInfo], split: HeadSplit, limits: LimitsConfig,
+                    ) -> _Columnar | None:
+    """Start a helper on the largest sheet, if it is large; None when nothing qualifies.
+
+    The helper starts first (importing fastexcel takes a moment), then the sheet's first rows
+    are read here from a small workbook holding only them, and ``split`` says how many rows
+    to skip. Any doubt leaves the sheet to the cell-by-cell reader.
+    """
+    layout = _xlsx_layout(zf)
+    if not layout.clean or layout.date1904 or not columnar.available():
+        return None
+    sizes = {info.filename: info for info in infos}
+    candidates = [(sizes[part].file_size, name, part) for name, part in layout.parts.items()
+                  if part in sizes and sizes[part].file_size >= COLUMNAR_MIN_BYTES]
+    if not candidates:
+        return None
+    _, sheet, part = max(candidates)
+    started = _Columnar(part, sheet, columnar.Helper(path))
+    try:
+        started.head = _head_sheet(fh, infos, set(layout.parts.values()), sheet, part, limits)
+        before = split(sheet, started.head.rows) if started.head is not None else None
+    except _Unreadable:
+        before = None  # the full scan will say what is wrong with the file
+    except BaseException:
+        started.helper.cancel()
+        raise
+    head = started.head
+    if head is None or not before or before >= len(head.rows):
+        started.helper.cancel()
+        return None
+    started.before = before
+    started.helper.request(sheet, head.first_row - 1 + before)
+    return started
+
+
+def _head_sheet(fh: BinaryIO, infos: list[zipfile.ZipInfo], sheet_parts: set[str],
+                sheet: str, part: str, limits: LimitsConfig) -> RawSheet | None:
+    """The sheet's first :data:`HEAD_ROWS` rows, read by calamine from a workbook of them.
+
+    The small workbook holds the package's XML parts (each unpacked here and checked as the
+    full scan checks it), the first rows of the sheet, and no other sheet.
+    """
+    members: dict[str, bytes] = {}
+    scan = _PartScan()
+    for info in infos:
+        name = info.filename
+        if info.is_dir() or (name in sheet_parts and name != part):
+            continue
+        if not name.endswith((".xml", ".rels")) or (name != part and info.file_size > 64 * _MB):
+            continue
+        root, chunks = _check_prolog(_member_chunks(fh, info), info)
+        if name == part:
+            if root is None or ":" in root:
+                return None
+            scan = _PartScan(root=root)
+            data = _first_rows(chunks, HEAD_ROWS)
+            if data is None or not _fast_sheet_scan([data], scan, limits) or \
+                    scan.has_merges or _extent_problem(scan.extent, limits):
+                return None
+        else:
+            if root is not None and root.rsplit(":", 1)[-1] == "sst":
+                chunks = _check_shared_strings(chunks, info)
+            data = b"".join(chunks)
+        members[name] = data
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as small:
+        for name, data in members.items():
+            small.writestr(name, data)
+    issues: list[Issue] = []
+    try:
+        book = calamine.CalamineWorkbook.from_filelike(io.BytesIO(buffer.getvalue()))
+    except BaseException as exc:
+        _calamine_failure(exc)
+        return None
+    try:
+        meta = next((m for m in book.sheets_metadata if m.name == sheet), None)
+        if meta is None:
+            return None
+        raw = _calamine_sheet(book, meta, scan.cell_errors, False, "", issues, [], limits)
+    finally:
+        book.close()
+    return raw if raw is not None and not issues else None
+
+
+_ROW_END = re.compile(rb"</row\s*>")
+
+
+def _first_rows(chunks: Iterator[bytes], count: int) -> bytes | None:
+    """The sheet XML through its ``count``-th row, closed so that it parses.
+
+    Only the first 8 MB are looked at: with fewer rows there, it ends at the last whole row.
+    None when there is no whole row.
+    """
+    head = b""
+    for chunk in chunks:
+        head += chunk
+        if head.count(b"</row") >= count or len(head) >= _CHUNK:
+            break
+    if isinstance(chunks, Generator):
+        chunks.close()
+    ends = [m.end() for m in _ROW_END.finditer(head)]
+    if not ends or b"<sheetData" not in head[:ends[0]]:
+        return None
+    return head[:ends[min(count, len(ends)) - 1]] + b"</sheetData></worksheet>"
+
+
+def _columnar_sheet(started: _Columnar, meta: calamine.SheetMetadata, scan: _PartScan,
+                    date1904: bool, budget: list[tuple[str, int, str]],
+                    limits: LimitsConfig) -> RawSheet | None:
+    """The sheet with its data rows from the helper; None to read it cell by cell."""
+    from reportgen.tail import NotColumnar, Tail
+
+    head = started.head
+    if head is None or meta.name != started.sheet or scan.has_merges or date1904:
+        return None
+    batch = started.helper.result()
+    if batch is None:
+        return None
+    try:
+        tail = Tail.from_batch(batch)
+    except NotColumnar:
+        return None
+    # The helper's first rows must be the head's rows below the header, cell for cell.
+    if not tail.matches(head.rows[started.before:], head.first_col):
+        return None
+    width = (max(tail.arrays) - min(tail.arrays) + 1) if tail.arrays else 0
+    budget.append((meta.name, (started.before + tail.height) * width, ""))
+    too_big = _workbook_too_big(budget, limits)
+    if too_big is not None:
+        raise too_big
+    # Error cells read as blank: blank them in the columns too (the scan found them all).
+    tail.blank_cells(scan.cell_errors, head.first_row + started.before)
+    return RawSheet(meta.name, meta.visible == calamine.SheetVisibleEnum.Visible,
+                    head.rows[:started.before], head.first_row, head.first_col,
+                    dict(scan.cell_errors), date1904, [], tail)
 
 
 def _read_ods(

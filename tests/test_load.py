@@ -201,10 +201,16 @@ def test_derived_client_region_by_largest_recent_net_amount(tmp_path):
         # C2: tie in the window (100 each); the latest purchase (West) wins.
         ["2026-03-01", "C2", "Two", "North", 100],
         ["2026-04-01", "C2", "Two", "West", 100],
+        # C3: the latest line has no name; the latest name given is kept. C4 has none at all.
+        ["2026-02-01", "C3", "Three", "East", 10],
+        ["2026-08-01", "C3", None, "East", 10],
+        ["2026-08-02", "C4", None, "East", 10],
     ]})
     ds = load_inputs(tmp_path, Config(), month=pd.Period("2026-10", "M"))
     clients = ds.table("clients").set_index("client_id")
     assert clients.loc["C1", "name"] == "New name"
+    assert clients.loc["C3", "name"] == "Three"
+    assert clients.loc["C4", "name"] == "C4"  # no name anywhere: the id stands in
     assert clients.loc["C1", "region"] == "South"
     assert clients.loc["C2", "region"] == "West"
 
