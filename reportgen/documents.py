@@ -3,8 +3,10 @@
 Each document is a *job*: a pure view-model (plain JSON data) and a template. Its
 fingerprint hashes exactly what it shows — the view-model, the templates it uses, the
 language and the tool version, never the generation date — so a rerun with unchanged inputs
-renders nothing and rewrites nothing, and an unchanged document keeps its date. Jobs render
-in a pool of warm worker processes (``--jobs``); every file is written atomically.
+renders nothing and rewrites nothing, and an unchanged document keeps its date. Jobs run in
+a pool of worker processes (``--jobs``) forked after the analysis: each worker builds a
+job's view-model, fingerprints it and renders it only if it changed; every file is written
+atomically.
 """
 
 from __future__ import annotations
@@ -35,15 +37,12 @@ MANIFEST = "manifest.json"
 
 @dataclass(frozen=True)
 class Job:
-    """One document to render: where it goes, what it shows, and its fingerprint."""
+    """One document to make: what it shows and where it goes. A worker builds its view."""
 
     kind: str  # "plan" | "pack"
     key: str  # client_id, region, or "" for the all-regions pack
     stem: str  # path under the month's folder, without extension ("plans/C001-acme")
-    title: str
     template: str
-    view: dict[str, Any]
-    fingerprint: str
 
 
 @dataclass(frozen=True)
@@ -169,12 +168,6 @@ def _warm_worker() -> None:
     font_configuration()
 
 
-def _init_worker() -> None:
-    """A pool worker: tied to its parent's life, with WeasyPrint and the fonts loaded."""
-    _die_with_parent()
-    _warm_worker()
-
-
 class RenderTimeout(Exception):
     """A document took longer than [limits] render_seconds."""
 
@@ -242,84 +235,149 @@ def _render_task(task: RenderTask, started: float) -> tuple[str, list[str], floa
 
 # --- the parent side -------------------------------------------------------------------
 
+@dataclass(frozen=True)
+class Month:
+    """What every worker needs to build and render the month's documents.
+
+    Workers are forked after it is set (see :func:`render_jobs`), so the analysis and the
+    dataset are shared with them, never copied through a pipe.
+    """
+
+    analysis: Any
+    dataset: Any
+    config: Any
+    folder: str
+    generated: str  # ISO datetime
+    lang: str
+    currency: str
+    templates: str | None
+    formats: tuple[str, ...]
+    time_limit: float
+    force: bool
+    #: Template name → fingerprint of the templates and assets it uses.
+    template_fingerprints: dict[str, str]
+    #: Output name ("plans/C001-acme.pdf") → fingerprint, for the files that still exist.
+    previous: dict[str, str]
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a worker did for one job."""
+
+    job: Job
+    title: str
+    tier: str
+    region: str
+    fingerprint: str
+    written: tuple[str, ...]
+    unchanged: tuple[str, ...]
+    seconds: float
+    error: str
+
+
+#: The month being rendered, set in the parent before its workers are forked.
+_MONTH: Month | None = None
+
+
+def make_document(job: Job) -> Outcome:
+    """Build one job's view, fingerprint it, and render the formats whose file is stale."""
+    month = _MONTH
+    assert month is not None, "render_jobs sets the month before any job runs"
+    started = time.perf_counter()
+    try:
+        view, title = _view(month, job)
+        fingerprint = view_fingerprint(view, month.template_fingerprints[job.template],
+                                       month.lang)
+    except Exception as exc:  # a document that fails must not take the others with it
+        return Outcome(job, job.stem, "", "", "", (), (), time.perf_counter() - started,
+                       f"{type(exc).__name__}: {exc}")
+    wanted = tuple(ext for ext in month.formats if month.force
+                   or month.previous.get(f"{job.stem}.{ext}") != fingerprint)
+    unchanged = tuple(f"{job.stem}.{ext}" for ext in month.formats if ext not in wanted)
+    written: list[str] = []
+    error = ""
+    if wanted:
+        if "pdf" in wanted:
+            _warm_worker()
+        _, written, _, error = render_task(RenderTask(
+            folder=month.folder, stem=job.stem, title=title, template=job.template, view=view,
+            generated=month.generated, lang=month.lang, currency=month.currency,
+            templates=month.templates, formats=wanted, time_limit=month.time_limit))
+    return Outcome(job, title, str(view.get("tier") or ""), str(view.get("region") or ""),
+                   fingerprint, tuple(written), unchanged, time.perf_counter() - started, error)
+
+
+def _view(month: Month, job: Job) -> tuple[dict[str, Any], str]:
+    if job.kind == "plan":
+        from reportgen.plan import plan_document_title, plan_view
+
+        view = plan_view(month.analysis, month.dataset, job.key, month.config, month.lang)
+        return view, plan_document_title(view)
+    from reportgen.pack import pack_document_title, pack_view
+
+    view = pack_view(month.analysis, month.dataset, job.key or None, month.config, month.lang)
+    return view, pack_document_title(view)
+
+
 def render_jobs(
     jobs: Sequence[Job],
-    folder: Path,
+    month: Month,
     *,
-    formats: tuple[str, ...],
-    lang: str,
-    currency: str,
-    templates: Path | None,
-    now: dt.datetime,
     previous: dict[str, dict[str, Any]],
-    force: bool,
     workers: int,
     progress: Callable[[int], None] | None = None,
     before_pdf: Callable[[], None] | None = None,
-    time_limit: float = 0.0,
 ) -> tuple[RenderReport, dict[str, dict[str, Any]]]:
-    """Render the jobs whose fingerprint changed (all with ``force``); return the new records."""
+    """Make every job (a worker skips a document whose fingerprint is unchanged).
+
+    Returns what was done and the manifest records of the jobs' files. ``before_pdf`` is
+    called once, when the first PDF has been rendered.
+    """
     report = RenderReport()
     records: dict[str, dict[str, Any]] = {}
-    tasks: list[RenderTask] = []
-    for job in jobs:
-        wanted = []
-        meta = {"kind": job.kind, "key": job.key, "title": job.title,
-                "tier": job.view.get("tier") or "", "region": job.view.get("region") or ""}
-        for ext in formats:
-            name = f"{job.stem}.{ext}"
-            old = previous.get(name, {})
-            if (not force and old.get("fingerprint") == job.fingerprint
-                    and (folder / name).is_file()):
-                records[name] = {**old, **meta}
-                report.unchanged.append(name)
-            else:
-                wanted.append(ext)
-        if wanted:
-            tasks.append(RenderTask(
-                folder=str(folder), stem=job.stem, title=job.title, template=job.template,
-                view=job.view, generated=now.isoformat(), lang=lang, currency=currency,
-                templates=str(templates) if templates else None, formats=tuple(wanted),
-                time_limit=time_limit,
-            ))
-            for ext in wanted:
-                records[f"{job.stem}.{ext}"] = {"fingerprint": job.fingerprint,
-                                                "generated": now.isoformat(), **meta}
-        elif progress:
+    pdf_seen = False
+    for outcome in _run(jobs, month, workers):
+        job = outcome.job
+        if progress:
             progress(1)
-    if before_pdf is not None and any("pdf" in t.formats for t in tasks):
-        before_pdf()
-    for stem, written, seconds, error in _run(tasks, workers, progress):
-        report.seconds[stem] = seconds
-        report.written.extend(written)
-        if error:
-            report.failures.append(f"{stem}: {error}")
-            for ext in formats:
-                records.pop(f"{stem}.{ext}", None)
+        if not pdf_seen and before_pdf is not None and any(
+                name.endswith(".pdf") for name in outcome.written):
+            pdf_seen = True
+            before_pdf()
+        report.seconds[job.stem] = outcome.seconds
+        report.written.extend(outcome.written)
+        if outcome.error:
+            report.failures.append(f"{job.stem}: {outcome.error}")
+            continue
+        meta = {"kind": job.kind, "key": job.key, "title": outcome.title,
+                "tier": outcome.tier, "region": outcome.region}
+        for name in outcome.unchanged:
+            records[name] = {**previous.get(name, {}), **meta}
+            report.unchanged.append(name)
+        for name in outcome.written:
+            records[name] = {"fingerprint": outcome.fingerprint, "generated": month.generated,
+                             **meta}
     return report, records
 
 
-def _run(tasks: Sequence[RenderTask], workers: int,
-         progress: Callable[[int], None] | None) -> Iterable[tuple[str, list[str], float, str]]:
-    if not tasks:
+def _run(jobs: Sequence[Job], month: Month, workers: int) -> Iterable[Outcome]:
+    global _MONTH
+    if not jobs:
         return
-    if workers <= 1 or len(tasks) == 1:
-        _warm_worker()
-        for task in tasks:
-            result = render_task(task)
-            if progress:
-                progress(1)
-            yield result
-        return
-    context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(max_workers=min(workers, len(tasks)), mp_context=context,
-                             initializer=_init_worker) as pool:
-        # Large documents first, so one long pack does not finish alone at the end.
-        ordered = sorted(tasks, key=lambda t: t.template != "pack.html")
-        for result in pool.map(render_task, ordered, chunksize=1):
-            if progress:
-                progress(1)
-            yield result
+    _MONTH = month
+    try:
+        if workers <= 1 or len(jobs) == 1:
+            for job in jobs:
+                yield make_document(job)
+            return
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(max_workers=min(workers, len(jobs)), mp_context=context,
+                                 initializer=_die_with_parent) as pool:
+            # Large documents first, so one long pack does not finish alone at the end.
+            ordered = sorted(jobs, key=lambda j: j.kind != "pack")
+            yield from pool.map(make_document, ordered, chunksize=1)
+    finally:
+        _MONTH = None
 
 
 # --- the month's documents ---------------------------------------------------------------
@@ -335,12 +393,10 @@ class Selection:
     regions: tuple[str, ...] = ()
 
 
-def build_jobs(analysis: Any, dataset: Any, config: Any, lang: str, env: Any,
-               selection: Selection) -> list[Job]:
-    """The plan and pack jobs the selection asks for, with their view-models and fingerprints."""
-    from reportgen.pack import PACK_TEMPLATE, pack_document_title, pack_regions, pack_view
-    from reportgen.plan import PLAN_TEMPLATE, default_plan_clients, plan_document_title, plan_view
-    from reportgen.render import template_fingerprint
+def build_jobs(analysis: Any, selection: Selection) -> list[Job]:
+    """The plan and pack jobs the selection asks for (their views are built by the workers)."""
+    from reportgen.pack import PACK_TEMPLATE, pack_regions
+    from reportgen.plan import PLAN_TEMPLATE, default_plan_clients
 
     jobs: list[Job] = []
     if selection.plans:
@@ -356,11 +412,7 @@ def build_jobs(analysis: Any, dataset: Any, config: Any, lang: str, env: Any,
         else:
             chosen = default_plan_clients(analysis)
         stems = plan_stems([(cid, str(names[cid] or "")) for cid in names])
-        plan_fp = template_fingerprint(env, [PLAN_TEMPLATE])
-        for cid in chosen:
-            view = plan_view(analysis, dataset, cid, config, lang)
-            jobs.append(Job("plan", cid, stems[cid], plan_document_title(view), PLAN_TEMPLATE,
-                            view, view_fingerprint(view, plan_fp, lang)))
+        jobs += [Job("plan", cid, stems[cid], PLAN_TEMPLATE) for cid in chosen]
     if selection.packs:
         regions = pack_regions(analysis)
         if selection.regions:
@@ -373,12 +425,8 @@ def build_jobs(analysis: Any, dataset: Any, config: Any, lang: str, env: Any,
         else:
             chosen_regions = [*regions, None]
         stems = pack_stems(regions)
-        pack_fp = template_fingerprint(env, [PACK_TEMPLATE])
-        for region in chosen_regions:
-            view = pack_view(analysis, dataset, region, config, lang)
-            stem = stems[region] if region is not None else LEADERSHIP_STEM
-            jobs.append(Job("pack", region or "", stem, pack_document_title(view), PACK_TEMPLATE,
-                            view, view_fingerprint(view, pack_fp, lang)))
+        jobs += [Job("pack", region or "", stems[region] if region is not None
+                     else LEADERSHIP_STEM, PACK_TEMPLATE) for region in chosen_regions]
     return jobs
 
 
@@ -498,7 +546,7 @@ def make_outputs(
     """Analysis workbooks, documents, index.html and manifest.json for the month."""
     from reportgen.pipeline import WORKBOOKS
     from reportgen.pipeline import write_workbooks as write_analysis_workbooks
-    from reportgen.render import make_environment, render_template
+    from reportgen.render import make_environment, render_template, template_fingerprint
     from reportgen.write import environment_failure, write_if_changed
 
     folder = out / str(analysis.month)
@@ -514,7 +562,7 @@ def make_outputs(
         workbooks = write_analysis_workbooks(
             analysis, dataset, folder, dt.datetime.fromisoformat(data_generated))
     env = make_environment(lang, templates, currency=config.format.currency)
-    jobs = build_jobs(analysis, dataset, config, lang, env, selection)
+    jobs = build_jobs(analysis, selection)
     total = len(jobs)
     done = 0
 
@@ -524,11 +572,18 @@ def make_outputs(
         if progress:
             progress(done, total)
 
-    report, records = render_jobs(
-        jobs, folder, formats=formats, lang=lang, currency=config.format.currency,
-        templates=templates, now=now, previous=previous_outputs(manifest), force=force,
-        workers=workers, progress=tick, before_pdf=before_pdf,
-        time_limit=config.limits.render_seconds)
+    previous = previous_outputs(manifest)
+    month = Month(
+        analysis=analysis, dataset=dataset, config=config, folder=str(folder),
+        generated=now.isoformat(), lang=lang, currency=config.format.currency,
+        templates=str(templates) if templates else None, formats=formats,
+        time_limit=config.limits.render_seconds, force=force,
+        template_fingerprints={t: template_fingerprint(env, [t]) for t in {j.template
+                                                                           for j in jobs}},
+        previous={name: str(record.get("fingerprint", "")) for name, record in previous.items()
+                  if (folder / name).is_file()})
+    report, records = render_jobs(jobs, month, previous=previous, workers=workers,
+                                  progress=tick, before_pdf=before_pdf)
     documents = {**previous_outputs(manifest), **records}
     for failure in report.failures:
         stem = failure.split(":", 1)[0]
