@@ -1312,7 +1312,10 @@ def _start_columnar(path: Path, fh: BinaryIO, zf: zipfile.ZipFile,
     if not candidates:
         return None
     _, sheet, part = max(candidates)
-    started = _Columnar(part, sheet, columnar.Helper(path))
+    try:
+        started = _Columnar(part, sheet, columnar.Helper(path))
+    except OSError:  # no process could be started: read it cell by cell
+        return None
     try:
         started.head = _head_sheet(fh, infos, set(layout.parts.values()), sheet, part, limits)
         before = split(sheet, started.head.rows) if started.head is not None else None

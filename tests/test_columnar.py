@@ -171,6 +171,16 @@ def test_a_failed_helper_leaves_the_sheet_to_the_cell_reader(tmp_path, monkeypat
     assert load_both(tmp_path / "in", monkeypatch) == [False]
 
 
+def test_a_helper_that_cannot_start_leaves_the_sheet_to_the_cell_reader(tmp_path, monkeypatch):
+    sales_book(tmp_path / "in", typed_rows())
+
+    def no_process(self: columnar.Helper, path: Path) -> None:
+        raise OSError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(columnar.Helper, "__init__", no_process)
+    assert load_both(tmp_path / "in", monkeypatch) == []
+
+
 def test_without_fastexcel_every_sheet_is_read_cell_by_cell(tmp_path, monkeypatch):
     sales_book(tmp_path / "in", typed_rows())
     monkeypatch.setattr(columnar, "available", lambda: False)
