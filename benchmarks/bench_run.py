@@ -7,6 +7,7 @@ memory is the largest resident size of any process of that run.
     python benchmarks/bench_run.py                  # the demo sample (300 clients)
     python benchmarks/bench_run.py --size small     # 2,000 clients / 100,000 lines
     python benchmarks/bench_run.py --runs 3 --lang zh
+    python benchmarks/bench_run.py --size large --month   # the 20,000-client month, once
 """
 
 from __future__ import annotations
@@ -23,22 +24,64 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 _MEASURE = """
-import resource, subprocess, sys, time
+import os, resource, subprocess, sys, time
+
+def tree(root):
+    children = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as stat:
+                    parent = int(stat.read().rsplit(")", 1)[1].split()[1])
+            except (OSError, ValueError, IndexError):
+                continue
+            children.setdefault(parent, []).append(int(entry))
+    found = [root]
+    for pid in found:
+        found.extend(children.get(pid, []))
+    return found
+
+def pss_kb(pid):
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as rollup:
+            for line in rollup:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
 start = time.perf_counter()
-code = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL).returncode
+proc = subprocess.Popen(sys.argv[1:], stdout=subprocess.DEVNULL)
+together = 0
+while proc.poll() is None:
+    if os.path.isdir("/proc"):
+        together = max(together, sum(pss_kb(pid) for pid in tree(proc.pid)))
+    time.sleep(0.5)
 wall = time.perf_counter() - start
 peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-print(f"{wall} {peak} {code}")
+print(f"{wall} {peak} {together / 1024} {proc.returncode}")
 """
 
 
-def measure(args: list[str]) -> tuple[float, float]:
-    """Wall seconds and peak MB of one command, run in a fresh process."""
+def measure_all(args: list[str]) -> tuple[float, float, float]:
+    """Wall seconds, the largest process's peak MB and all processes' peak MB together.
+
+    "Together" sums the proportional set size (shared pages split between the processes
+    sharing them) of the command and all its descendants, sampled every half second; 0
+    where /proc is missing.
+    """
     out = subprocess.run([sys.executable, "-c", _MEASURE, *args], capture_output=True,
                          text=True, check=True).stdout.split()
-    wall, peak, code = float(out[0]), float(out[1]), int(out[2])
+    wall, peak, together, code = float(out[0]), float(out[1]), float(out[2]), int(out[3])
     if code != 0:
         raise SystemExit(f"{' '.join(args)} failed with exit code {code}")
+    return wall, peak, together
+
+
+def measure(args: list[str]) -> tuple[float, float]:
+    """Wall seconds and peak MB (largest process) of one command, run in a fresh process."""
+    wall, peak, _ = measure_all(args)
     return wall, peak
 
 
@@ -89,6 +132,9 @@ def main() -> None:
     parser.add_argument("--size", choices=["demo", "small", "large"], default="demo")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--lang", choices=["en", "zh"], default="en")
+    parser.add_argument("--month", action="store_true",
+                        help="only one `run --jobs 2` (the large month's check): time, the "
+                        "largest process's peak and all processes' peak memory together")
     parser.add_argument("--floor-plans", type=int, default=0,
                         help="plans in the WeasyPrint-alone comparison (default all; all packs "
                         "are always used)")
@@ -99,6 +145,13 @@ def main() -> None:
         out = folder / "out"
         base = [sys.executable, "-m", "reportgen", "run", "--inputs", str(inputs),
                 "--out", str(out), "--lang", args.lang, "--quiet"]
+        if args.month:
+            wall, peak, together = measure_all([*base, "--jobs", "2"])
+            files = sum(1 for p in out.rglob("*") if p.is_file())
+            print(f"dataset: {args.size}, language: {args.lang}: run --jobs 2 took {wall:.1f} s "
+                  f"and wrote {files:,} files; largest process {peak:,.0f} MB, all processes "
+                  f"together {together:,.0f} MB")
+            return
         rows = []
         for jobs in (1, 2):
             results = [measure([*base, "--jobs", str(jobs), "--force"])
