@@ -470,13 +470,14 @@ def _read_zip(
                 infos = zf.infolist()
                 _check_declared_sizes(infos, limits)
                 kind = _package_kind(zf, infos, ext)
+                # Parsed with defusedxml, which refuses entity tricks: safe before the scan.
+                layout = _xlsx_layout(zf) if kind == "xlsx" else _XlsxLayout()
                 if kind == "xlsx" and split is not None:
                     # The helper parses the sheet while the scan below checks the file.
-                    started = _start_columnar(path, fh, zf, infos, split, limits)
+                    started = _start_columnar(path, fh, layout, infos, split, limits)
                 scans = _scan_parts(fh, infos, kind, limits)
                 if kind == "ods":
                     return _read_ods(path, scans, limits, display_name)
-                layout = _xlsx_layout(zf)
         return _read_xlsx(path, scans, layout, limits, display_name, started)
     finally:
         if started is not None:
@@ -1294,7 +1295,7 @@ class _Columnar:
     before: int = 0
 
 
-def _start_columnar(path: Path, fh: BinaryIO, zf: zipfile.ZipFile,
+def _start_columnar(path: Path, fh: BinaryIO, layout: _XlsxLayout,
                     infos: list[zipfile.ZipInfo], split: HeadSplit, limits: LimitsConfig,
                     ) -> _Columnar | None:
     """Start a helper on the largest sheet, if it is large; None when nothing qualifies.
@@ -1303,7 +1304,6 @@ def _start_columnar(path: Path, fh: BinaryIO, zf: zipfile.ZipFile,
     are read here from a small workbook holding only them, and ``split`` says how many rows
     to skip. Any doubt leaves the sheet to the cell-by-cell reader.
     """
-    layout = _xlsx_layout(zf)
     if not layout.clean or layout.date1904 or not columnar.available():
         return None
     sizes = {info.filename: info for info in infos}
