@@ -8,12 +8,12 @@ Generates the data with ``benchmarks/generate.py`` when the folder lacks it (def
 ``benchmarks/data/<size>/``), then runs each measured step ``--runs`` times and prints the
 medians of wall time, CPU time and memory:
 
-* read + validate — ``reportgen.load.load_inputs`` on the whole folder;
+* read + validate — ``reportgen.inputs.load.load_inputs`` on the whole folder;
 * sales.xlsx alone, read + validate — ``load_inputs`` on a folder holding only the sales
   workbook: the figure to set against the references below. Its CPU seconds include the
   helper process that reads large sheets as columns, and "helper MB" is that helper's peak;
-* analysis — ``reportgen.pipeline.resolve_month`` then ``analyse``;
-* analysis workbooks — ``reportgen.pipeline.write_workbooks`` into a temporary folder;
+* analysis — ``reportgen.analysis.pipeline.resolve_month`` then ``analyse``;
+* analysis workbooks — ``reportgen.outputs.workbooks.write_workbooks`` into a temporary folder;
 * reference — the sales workbook alone read the naive way, ``pandas.read_excel(path,
   engine="openpyxl")``, and with ``engine="calamine"``. For ``large`` the naive read runs once
   (it takes minutes) unless ``--naive-runs`` says otherwise; ``--skip-naive`` leaves it out.
@@ -136,9 +136,10 @@ def measure(step: Callable[[], Any]) -> tuple[Any, dict[str, float | bool]]:
 
 def work_pipeline(data: Path) -> dict[str, Any]:
     """Read, analyse and write the workbooks once; each step measured."""
-    from reportgen.config import Config
-    from reportgen.load import load_inputs
-    from reportgen.pipeline import analyse, resolve_month, write_workbooks
+    from reportgen.analysis.pipeline import analyse, resolve_month
+    from reportgen.inputs.config import Config
+    from reportgen.inputs.load import load_inputs
+    from reportgen.outputs.workbooks import write_workbooks
 
     config = Config()
     dataset, load = measure(lambda: load_inputs(data, config))
@@ -159,8 +160,8 @@ def work_pipeline(data: Path) -> dict[str, Any]:
 
 def work_sales(data: Path) -> dict[str, Any]:
     """Read and validate the sales workbook alone, as reportgen does, measured."""
-    from reportgen.config import Config
-    from reportgen.load import load_inputs
+    from reportgen.inputs.config import Config
+    from reportgen.inputs.load import load_inputs
 
     with tempfile.TemporaryDirectory(prefix="bench-sales-") as folder:
         (Path(folder) / "sales.xlsx").symlink_to(data / "sales.xlsx")
@@ -178,9 +179,9 @@ def work_read_excel(data: Path, engine: Literal["openpyxl", "calamine"]) -> dict
 
 def work_profile(data: Path, top: int) -> None:
     """Profile load_inputs and analyse once each with cProfile; print the hot spots."""
-    from reportgen.config import Config
-    from reportgen.load import load_inputs
-    from reportgen.pipeline import analyse, resolve_month
+    from reportgen.analysis.pipeline import analyse, resolve_month
+    from reportgen.inputs.config import Config
+    from reportgen.inputs.load import load_inputs
 
     config = Config()
     profiler = cProfile.Profile()

@@ -18,7 +18,7 @@ import pandas as pd
 
 from reportgen.analysis.lifecycle import lifecycle
 from reportgen.analysis.tiers import migration_matrix, tier_migration, value_tiers
-from reportgen.config import Config
+from reportgen.inputs.config import Config
 
 MONTH = pd.Period("2024-12", freq="M")
 

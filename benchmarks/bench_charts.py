@@ -17,7 +17,7 @@ import statistics
 import time
 from collections.abc import Callable
 
-from reportgen.charts import (
+from reportgen.documents.charts import (
     Chart,
     bar_chart,
     pareto_curve,

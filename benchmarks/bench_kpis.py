@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from reportgen.analysis.kpis import CATEGORIES, VERDICTS, month_kpis
-from reportgen.config import Config
+from reportgen.inputs.config import Config
 
 MONTH = pd.Period("2024-12", freq="M")
 TIERS = np.array(["major", "named", "non_named", "mass"], dtype=object)

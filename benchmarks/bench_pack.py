@@ -23,13 +23,13 @@ from typing import Any
 
 from pypdf import PdfReader
 
-from reportgen.config import load_config
-from reportgen.load import load_inputs
-from reportgen.pack import PACK_TEMPLATE, pack_document_title, pack_view
-from reportgen.pdf import render_pdf
-from reportgen.pipeline import analyse, resolve_month
-from reportgen.render import make_environment
-from reportgen.sample import write_sample
+from reportgen.analysis.pipeline import analyse, resolve_month
+from reportgen.documents.pack import PACK_TEMPLATE, pack_document_title, pack_view
+from reportgen.documents.pdf import render_pdf
+from reportgen.documents.render import make_environment
+from reportgen.inputs.config import load_config
+from reportgen.inputs.load import load_inputs
+from reportgen.sample.dataset import write_sample
 
 GENERATED = dt.datetime(2026, 11, 3, 9, 30)
 

@@ -25,13 +25,18 @@ from typing import Any
 
 from pypdf import PdfReader
 
-from reportgen.config import load_config
-from reportgen.load import load_inputs
-from reportgen.pdf import render_pdf
-from reportgen.pipeline import analyse, resolve_month
-from reportgen.plan import PLAN_TEMPLATE, default_plan_clients, plan_document_title, plan_view
-from reportgen.render import make_environment
-from reportgen.sample import write_sample
+from reportgen.analysis.pipeline import analyse, resolve_month
+from reportgen.documents.pdf import render_pdf
+from reportgen.documents.plan import (
+    PLAN_TEMPLATE,
+    default_plan_clients,
+    plan_document_title,
+    plan_view,
+)
+from reportgen.documents.render import make_environment
+from reportgen.inputs.config import load_config
+from reportgen.inputs.load import load_inputs
+from reportgen.sample.dataset import write_sample
 
 GENERATED = dt.datetime(2026, 11, 3, 9, 0)
 

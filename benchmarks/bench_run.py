@@ -88,7 +88,7 @@ def measure(args: list[str]) -> tuple[float, float]:
 def inputs_for(size: str, folder: Path) -> Path:
     """The inputs folder of the chosen dataset."""
     if size == "demo":
-        from reportgen.sample import write_sample
+        from reportgen.sample.dataset import write_sample
 
         inputs = folder / "inputs"
         inputs.mkdir(exist_ok=True)
@@ -107,7 +107,7 @@ def weasyprint_floor(folder: Path, limit: int) -> tuple[int, float, float]:
 
     from weasyprint import HTML
 
-    from reportgen.pdf import font_configuration, render_pdf
+    from reportgen.documents.pdf import font_configuration, render_pdf
 
     plans = sorted((folder / "plans").glob("*.html"))
     pages = sorted((folder / "packs").glob("*.html")) + (plans[:limit] if limit else plans)

@@ -7,9 +7,9 @@ import time
 
 import numpy as np
 
-from reportgen.config import Config
-from reportgen.schema import SHEETS
-from reportgen.values import convert_column
+from reportgen.inputs.config import Config
+from reportgen.inputs.schema import SHEETS
+from reportgen.inputs.values import convert_column
 
 RUNS = 5
 N = 1_000_000

@@ -18,7 +18,8 @@ Files written into ``--out`` (default ``benchmarks/data/<size>/``, which is not 
 * ``sales.xlsx`` — one Sales sheet of 10 columns (date, client_id, amount, order_id, product,
   quantity, unit_price, cost, region, account_manager), or ``sales.csv`` with ``--csv``.
 
-The small workbooks go through the bundled sample's XLSX writer (``reportgen.sample._xlsx``).
+The small workbooks go through the bundled sample's XLSX writer
+(``reportgen.sample.dataset._xlsx``).
 The sales sheet is too big for it (it builds the whole sheet as one string) and far too big for
 openpyxl (~0.2 ms a row), so it is streamed here: each row is one ``%``-format of its cells,
 strings go to a shared-strings table as Excel itself writes them, dates are serial numbers with
@@ -41,7 +42,8 @@ from xml.sax.saxutils import escape
 import numpy as np
 import pandas as pd
 
-from reportgen.sample import (
+from reportgen.inputs.schema import QUESTIONS, SHEETS
+from reportgen.sample.dataset import (
     _ACTIONS,
     _BRANDS,
     _COMPETITORS,
@@ -77,7 +79,6 @@ from reportgen.sample import (
     _Table,
     _xlsx,
 )
-from reportgen.schema import QUESTIONS, SHEETS
 
 
 @dataclass(frozen=True)

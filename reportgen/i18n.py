@@ -21,8 +21,10 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import Translations
 
-from reportgen.fmt import BLANK, LOCALES
-
+#: What a blank figure or code reads as, in every language.
+BLANK = "—"
+#: The Babel locale for each language.
+LOCALES: dict[str, str] = {"en": "en", "zh": "zh_Hans_CN"}
 #: Document languages reportgen supports.
 LANGS: tuple[str, ...] = ("en", "zh")
 #: gettext domain (the catalog file name).

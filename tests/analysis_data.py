@@ -2,7 +2,7 @@
 
 Each builder takes rows as tuples of the sheet's *leading* columns (see ``LEADING``) or as
 dicts of any canonical columns, and returns a frame carrying every canonical column of that
-sheet kind with its canonical dtype (see :mod:`reportgen.schema`), plus the ``_file``,
+sheet kind with its canonical dtype (see :mod:`reportgen.inputs.schema`), plus the ``_file``,
 ``_sheet`` and ``_row`` address columns. Money is given in integer **cents**; dates as
 ``"YYYY-MM-DD"`` text.
 
@@ -18,7 +18,7 @@ from typing import Any
 
 import pandas as pd
 
-from reportgen.schema import ADDRESS_COLUMNS, SHEETS
+from reportgen.inputs.schema import ADDRESS_COLUMNS, SHEETS
 
 #: Columns a positional tuple fills, in order, per sheet kind.
 LEADING: dict[str, tuple[str, ...]] = {

@@ -2,7 +2,7 @@
 
 Each :class:`Case` is an inputs folder written by a builder, the command to run on it, and
 what a supervisor must see: the exit code and the exact message lines (file, sheet, row,
-column), within a time and memory budget. ``tests/test_hostile.py`` runs every case through
+column), within a time and memory budget. ``tests/inputs/test_hostile.py`` runs every case through
 the real command line; this module only writes files.
 
 Run it as a script to write the whole corpus to a folder and look at the files::

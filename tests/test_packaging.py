@@ -33,7 +33,7 @@ def test_wheel_ships_templates_catalogs_and_entry_point(wheel):
     assert "reportgen/py.typed" in names
     entry_points = next(n for n in names if n.endswith("entry_points.txt"))
     text = zipfile.ZipFile(wheel).read(entry_points).decode()
-    assert "reportgen = reportgen.cli:main" in text
+    assert "reportgen = reportgen.cli.app:main" in text
 
 
 @pytest.mark.slow
@@ -41,7 +41,7 @@ def test_installed_wheel_finds_its_templates(wheel, tmp_path):
     target = tmp_path / "site"
     subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "-q", "--target",
                     str(target), str(wheel)], check=True)
-    code = ("import reportgen.assets as a, reportgen.i18n as i; "
+    code = ("import reportgen.documents.assets as a, reportgen.i18n as i; "
             "print(a.templates_dir()); print(i.gettext('Account plans', 'zh'))")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             env={"PYTHONPATH": str(target), "PATH": "/usr/bin:/bin"},

@@ -53,8 +53,8 @@ from typing import Any, cast
 import numpy as np
 import pandas as pd
 
-from reportgen.config import Config, RagConfig
-from reportgen.schema import VALUE_SPELLINGS
+from reportgen.inputs.config import Config, RagConfig
+from reportgen.inputs.schema import VALUE_SPELLINGS
 
 #: The label of the overall row.
 ALL = "ALL"

@@ -27,7 +27,7 @@ from reportgen.analysis.periods import (
     positions,
     result_frame,
 )
-from reportgen.config import LifecycleConfig
+from reportgen.inputs.config import LifecycleConfig
 
 #: Stage codes in the order the rules are tried (first match wins).
 STAGES: tuple[str, ...] = ("potential", "new", "lost", "at_risk", "stable")

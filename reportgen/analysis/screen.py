@@ -1,7 +1,7 @@
 """The opportunity screen: four gates, a verdict and a weighted value for every opportunity.
 
 SPEC, "Opportunity screen" (是不是机会 / 能不能竞争 / 能不能赢 / 值不值得赢). Each of the 13
-questions in :data:`reportgen.schema.GATES` is answered 1–5 (the loader has already read
+questions in :data:`reportgen.inputs.schema.GATES` is answered 1–5 (the loader has already read
 yes / maybe / no as 5 / 3 / 1). Where a question is blank and the data exists, the screen
 answers ``has_supporter``, ``margin`` and ``capital_risk`` itself and marks them derived. A
 written answer always wins over a derived one.
@@ -28,8 +28,8 @@ from decimal import ROUND_HALF_UP, Decimal
 import numpy as np
 import pandas as pd
 
-from reportgen.config import ScreenConfig
-from reportgen.schema import GATES, QUESTIONS
+from reportgen.inputs.config import ScreenConfig
+from reportgen.inputs.schema import GATES, QUESTIONS
 
 #: Verdicts in the order SPEC lists them (also the order of :func:`verdict_counts`).
 VERDICTS: tuple[str, ...] = (

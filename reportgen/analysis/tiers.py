@@ -1,6 +1,6 @@
 """Value tiers (SPEC, "Value tiers"): current value, potential, ABC class, quadrant and tier.
 
-Every function is pure: it takes the canonical frames (see :mod:`reportgen.schema`) and the
+Every function is pure: it takes the canonical frames (see :mod:`reportgen.inputs.schema`) and the
 report month, and returns a new DataFrame indexed by ``client_id``. Money stays in integer
 cents and every boundary (the 80% and 95% ABC cuts) is decided with exact integer arithmetic.
 """
@@ -20,7 +20,7 @@ from reportgen.analysis.periods import (
     ordinal,
     result_frame,
 )
-from reportgen.config import TierConfig
+from reportgen.inputs.config import TierConfig
 
 #: Tier codes, highest first (migration order: major > named > non_named > mass).
 TIERS: tuple[str, ...] = ("major", "named", "non_named", "mass")

@@ -1,0 +1,853 @@
+"""Reading the inputs folder into a validated :class:`~reportgen.inputs.model.Dataset`.
+
+The steps, each a function: find the workbooks; read each one safely (``reader``); recognise
+its sheets by name (``schema`` synonyms or the config's ``[sheets]``); find the header row
+below any title rows; map the columns; type every cell (``values``); drop and report the rows
+that cannot be used; concatenate the sheets of one kind; check the tables against each other
+(duplicate ids, sales for unknown clients); and, when there is no Clients sheet, derive the
+client list from the sales lines.
+
+Every problem becomes an :class:`~reportgen.inputs.issues.Issue` with its address. Nothing here
+raises for bad data: a bad file, sheet or row is reported and the rest is still read.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import gc
+import hashlib
+import itertools
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from reportgen.inputs.config import Config
+from reportgen.inputs.issues import Issue, IssueLog, Severity
+from reportgen.inputs.model import Dataset, InputFile
+from reportgen.inputs.reader import (
+    UNSUPPORTED_SPREADSHEETS,
+    HeadSplit,
+    RawSheet,
+    is_ignored_file,
+    read_workbook,
+)
+from reportgen.inputs.schema import (
+    ADDRESS_COLUMNS,
+    FILE,
+    ROW,
+    SHEET,
+    SHEETS,
+    Column,
+    SheetKind,
+    normalise_name,
+    sheet_kind_for,
+)
+from reportgen.inputs.values import ColumnResult, convert_column, show
+
+if TYPE_CHECKING:
+    from reportgen.inputs.tail import Tail
+
+#: How many rows at the top of a sheet may hold titles or notes above the header.
+HEADER_SEARCH_ROWS = 30
+
+#: Characters that must not reach a terminal from a file: controls (escape sequences can
+#: retitle or clear the window) and bidi overrides (they reorder the rest of the line).
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+_SUBTOTAL = re.compile(r"^(sub)?total\b|^grand total|^合计|^小计|^总计|^共计", re.IGNORECASE)
+
+#: What a stored dtype becomes when a column is absent from the input.
+_BLANK_DTYPES = {
+    "date": "datetime64[ns]",
+    "money": "Int64",
+    "int": "Int64",
+    "score": "Int64",
+    "number": "float64",
+    "percent": "float64",
+    "bool": "boolean",
+}
+
+
+@dataclass(frozen=True)
+class SheetRef:
+    """One sheet of one file, recognised as a kind."""
+
+    file: str
+    raw: RawSheet
+    kind: SheetKind
+    date1904: bool
+
+
+def printable(text: str) -> str:
+    """``text`` fit for a message: control and bidi-override characters become U+FFFD."""
+    return _UNPRINTABLE.sub("\ufffd", text)
+
+
+def column_letter(index: int) -> str:
+    """Excel's letter for a 0-based column index (0 → A, 26 → AA)."""
+    letters = ""
+    index += 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+def discover(inputs: Path, log: IssueLog) -> list[Path]:
+    """The spreadsheet files in the inputs folder, sorted by name; lock and temp files ignored."""
+    if not inputs.is_dir():
+        log.error(
+            f"the inputs folder {inputs} does not exist",
+            hint="create it and put the month's workbooks in it, or name another with --inputs",
+            code="no_inputs",
+        )
+        return []
+    files = []
+    for path in sorted(inputs.iterdir()):
+        if not path.is_file():
+            continue
+        unsupported = UNSUPPORTED_SPREADSHEETS.get(path.suffix.lower())
+        if unsupported and not path.name.startswith((".", "~$")):
+            log.error(
+                f"reportgen cannot read {unsupported}",
+                file=printable(path.name), code="unsupported_format",
+                hint="open it in Excel or WPS and save it as an Excel workbook (.xlsx)",
+            )
+        elif not is_ignored_file(path):
+            files.append(path)
+    if not files and not log.errors:
+        log.error(
+            f"the inputs folder {inputs} holds no workbook (.xlsx, .xlsm, .xls, .ods or .csv)",
+            hint="copy the month's workbooks into it",
+            code="no_inputs",
+        )
+    return files
+
+
+def file_sha256(path: Path) -> str:
+    """SHA-256 of a file's bytes, read in chunks."""
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def classify_sheets(
+    file: str, sheets: Sequence[RawSheet], config: Config, log: IssueLog, date1904: bool
+) -> list[SheetRef]:
+    """Recognise each sheet by name; sheets of no known kind are noted and ignored."""
+    configured = {normalise_name(name): SHEETS[kind] for kind, name in config.sheets.items()}
+    out = []
+    for raw in sheets:
+        key = normalise_name(raw.name)
+        kind = configured.get(key) or sheet_kind_for(raw.name)
+        if kind is None:
+            log.info(
+                f'sheet "{raw.name}" is not one reportgen uses; it was ignored',
+                file=file, sheet=raw.name,
+                hint="name it as in the README (Clients, Sales, …) or map it under [sheets] "
+                "in reportgen.toml if it should be read",
+                code="unused_sheet",
+            )
+            continue
+        out.append(SheetRef(file, raw, kind, date1904 or raw.date1904))
+    return out
+
+
+def drop_shadowed_hidden(refs: list[SheetRef], log: IssueLog) -> list[SheetRef]:
+    """Hidden sheets are read only when no visible sheet is of the same kind (with a warning)."""
+    visible_kinds = {r.kind.name for r in refs if r.raw.visible}
+    kept = []
+    for ref in refs:
+        if ref.raw.visible:
+            kept.append(ref)
+        elif ref.kind.name in visible_kinds:
+            log.info(
+                f'hidden sheet "{ref.raw.name}" was ignored: a visible {ref.kind.label} sheet '
+                "is read instead",
+                file=ref.file, sheet=ref.raw.name, code="hidden_sheet_ignored",
+            )
+        else:
+            log.warning(
+                f'sheet "{ref.raw.name}" is hidden in the workbook; it was read because no '
+                f"visible sheet holds the {ref.kind.label}",
+                file=ref.file, sheet=ref.raw.name,
+                hint="unhide the sheet if it is current, or delete it if it is old",
+                code="hidden_sheet_read",
+            )
+            kept.append(ref)
+    return kept
+
+
+def _source_names(kind: SheetKind, config: Config) -> dict[str, list[str]]:
+    """Normalised header text → canonical columns it may denote (config mapping first)."""
+    mapping: dict[str, list[str]] = {}
+    configured = config.columns.get(kind.name, {})
+    for canonical, source in configured.items():
+        mapping.setdefault(normalise_name(source), []).append(canonical)
+    for col in kind.columns:
+        if col.name in configured:
+            continue
+        for name in (col.name, *col.synonyms):
+            targets = mapping.setdefault(normalise_name(name), [])
+            if col.name not in targets:
+                targets.append(col.name)
+    return mapping
+
+
+def find_header(
+    rows: Sequence[Sequence[object]], kind: SheetKind, config: Config
+) -> tuple[int, dict[str, int]] | None:
+    """The header row's index in ``rows`` and canonical column → cell index, or None.
+
+    The header is the row among the first ``HEADER_SEARCH_ROWS`` that names the most required
+    columns (then the most columns in all); title and note rows above it name none.
+    """
+    names = _source_names(kind, config)
+    required = set(kind.required_columns)
+    best: tuple[int, int, int, dict[str, int]] | None = None
+    for r, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
+        found: dict[str, int] = {}
+        for c, cell in enumerate(row):
+            if not isinstance(cell, str) or not cell.strip():
+                continue
+            for canonical in names.get(normalise_name(cell), ()):
+                found.setdefault(canonical, c)
+        if not found:
+            continue
+        score = (len(required & set(found)), len(found))
+        if best is None or score > best[:2]:
+            best = (*score, r, found)
+    if best is None or best[0] == 0:
+        return None
+    return best[2], best[3]
+
+
+def _excel_rows(ref: SheetRef, start: int, count: int) -> np.ndarray:
+    """Excel row numbers for ``count`` rows starting at index ``start`` of ``ref.raw.rows``."""
+    return np.arange(count, dtype=np.int64) + ref.raw.first_row + start
+
+
+class _Body:
+    """The data rows of a sheet below its header, row by row (the rows read as cells)."""
+
+    def __init__(self, data: list[list[object]], width: int) -> None:
+        self.data, self.n = data, len(data)
+        # Columns as sequences; rows shorter than the header are padded with blanks.
+        columns: list[tuple[object, ...]] = list(
+            itertools.zip_longest(*data, fillvalue=None))[:width]
+        columns += [(None,) * self.n] * (width - len(columns))
+        self.columns: list[tuple[object, ...]] | None = columns
+
+    def blank(self) -> np.ndarray:
+        """True for each row whose every cell is blank."""
+        assert self.columns is not None
+        blank = np.ones(self.n, dtype=bool)
+        for column in self.columns:
+            blank &= np.fromiter((v is None for v in column), dtype=bool, count=self.n)
+        # A row is also blank when every cell is (even beyond the mapped columns).
+        for i in map(int, np.flatnonzero(blank)):
+            if any(v not in (None, "") for v in self.data[i]):
+                blank[i] = False
+        return blank
+
+    def convert(self, column: Column, pos: int, config: Config, date1904: bool) -> ColumnResult:
+        assert self.columns is not None
+        return convert_column(column, self.columns[pos], config=config, date1904=date1904)
+
+    def cell(self, pos: int, i: int) -> object:
+        assert self.columns is not None
+        return self.columns[pos][i]
+
+    def row(self, i: int) -> list[object]:
+        return self.data[i]
+
+
+class _TailBody(_Body):
+    """The data rows of a large sheet, held as columns (:class:`reportgen.inputs.tail.Tail`)."""
+
+    def __init__(self, tail: Tail, first_col: int) -> None:
+        self.tail, self.first_col, self.n = tail, first_col, tail.height
+        self.columns = None  # a sheet with merged cells is never read as columns
+
+    def blank(self) -> np.ndarray:
+        return self.tail.blank_rows()
+
+    def convert(self, column: Column, pos: int, config: Config, date1904: bool) -> ColumnResult:
+        return self.tail.convert(column, self.first_col + pos, config=config, date1904=date1904)
+
+    def cell(self, pos: int, i: int) -> object:
+        found = self.tail.column(self.first_col + pos)
+        return found.cells[int(found.codes[i])]
+
+    def row(self, i: int) -> list[object]:
+        return self.tail.row(i)
+
+
+def _body(raw: RawSheet, header_index: int, positions: dict[str, int]) -> _Body:
+    if raw.tail is not None:
+        # The reader split the sheet at this very header (same rows, same search).
+        assert header_index + 1 == len(raw.rows), "the header moved after the reader split"
+        return _TailBody(raw.tail, raw.first_col)
+    return _Body(raw.rows[header_index + 1:], max(positions.values()) + 1)
+
+
+def head_split(config: Config) -> HeadSplit:
+    """The reader's ``split`` for large sheets: where the header found here ends."""
+    configured = {normalise_name(name): SHEETS[kind] for kind, name in config.sheets.items()}
+
+    def split(name: str, rows: list[list[object]]) -> int | None:
+        name = printable(name)
+        kind = configured.get(normalise_name(name)) or sheet_kind_for(name)
+        if kind is None:
+            return None
+        header = find_header(rows, kind, config)
+        return None if header is None else header[0] + 1
+
+    return split
+
+
+def parse_sheet(ref: SheetRef, config: Config, log: IssueLog) -> pd.DataFrame | None:
+    """One recognised sheet as a typed frame with address columns; bad rows dropped and reported."""
+    raw, kind, file = ref.raw, ref.kind, ref.file
+    where: dict[str, Any] = {"file": file, "sheet": raw.name}
+    if not raw.rows:
+        log.warning(f"the {kind.label} sheet is empty", **where, code="empty_sheet",
+                    hint="fill it in or remove it")
+        return None
+    header = find_header(raw.rows, kind, config)
+    if header is None:
+        expected = ", ".join(kind.required_columns)
+        first = next((row for row in raw.rows[:HEADER_SEARCH_ROWS] if any(
+            c not in (None, "") for c in row)), [])
+        seen = printable(", ".join(str(c) for c in first if c not in (None, ""))[:200])
+        log.error(
+            f"no header row found in the {kind.label} sheet: expected columns {expected}"
+            + (f"; the first filled row reads: {seen}" if seen else ""),
+            **where, code="no_header",
+            hint=f"put the column names in one row, or map them under [columns.{kind.name}] "
+            "in reportgen.toml",
+        )
+        return None
+    header_index, positions = header
+    header_row = raw.rows[header_index]
+    header_excel_row = raw.first_row + header_index
+
+    def header_text(canonical: str) -> str:
+        cell = header_row[positions[canonical]]
+        return str(cell).strip()
+
+    missing = [c for c in kind.required_columns if c not in positions]
+    for group in kind.one_of:
+        if not any(c in positions for c in group):
+            missing.append(" or ".join(group))
+    if missing:
+        found = printable(", ".join(str(c).strip() for c in header_row
+                                    if c not in (None, ""))[:300])
+        log.error(
+            f"the {kind.label} sheet lacks the required column(s) {', '.join(missing)}; "
+            f"found: {found}",
+            **where, row=header_excel_row, code="missing_column",
+            hint=f"add the column, or map your column's name under [columns.{kind.name}] "
+            "in reportgen.toml",
+        )
+        return None
+    for canonical in config.columns.get(kind.name, {}):
+        if canonical not in positions:
+            log.warning(
+                f'the column mapped to {canonical} ("{config.columns[kind.name][canonical]}") '
+                f"is not in the {kind.label} sheet",
+                **where, row=header_excel_row, code="mapped_column_missing",
+                hint="check the name under [columns." + kind.name + "] in reportgen.toml",
+            )
+
+    body = _body(raw, header_index, positions)
+    n = body.n
+    if n == 0:
+        log.warning(f"the {kind.label} sheet has a header but no rows", **where,
+                    code="empty_sheet")
+        return None
+    excel_rows = _excel_rows(ref, header_index + 1, n)
+    blank = body.blank()
+    if body.columns is not None:
+        for span, row, canonical, value in fill_merged(raw, kind, positions, body.columns,
+                                                       header_excel_row, blank):
+            log.info(f"cells {span} are merged; their value {value} was read on each of their "
+                     "rows", **where, row=row, column=header_text(canonical),
+                     code="merged_cells")
+
+    frame: dict[str, pd.Series] = {}
+    bad = np.zeros(n, dtype=bool)
+    bad_reason: dict[int, Issue] = {}
+    cell_errors = raw.cell_errors
+    abs_col = raw.first_col
+
+    for col in kind.columns:
+        if col.name not in positions:
+            continue
+        pos = positions[col.name]
+        result = body.convert(col, pos, config, ref.date1904)
+        series = result.values.reset_index(drop=True)
+        col_where: dict[str, Any] = {**where, "column": header_text(col.name)}
+        for severity, message, hint in result.column_notes:
+            log.add(Issue(severity, message, **col_where, row=header_excel_row, hint=hint,
+                          code="column_note"))
+            if severity is Severity.ERROR and col.required:
+                pass  # the per-cell problems below skip the affected rows
+        for prob in result.problems:
+            i = int(prob.index)
+            if blank[i]:
+                continue
+            issue = Issue(
+                prob.severity, prob.message, **col_where, row=int(excel_rows[i]),
+                value=prob.value, hint=prob.hint, code="bad_value",
+            )
+            if prob.severity is Severity.ERROR:
+                if col.required:
+                    bad[i] = True
+                    bad_reason.setdefault(i, issue)
+                else:
+                    log.add(Issue(
+                        Severity.WARNING, issue.message + "; left blank", **col_where,
+                        row=issue.row, value=issue.value, hint=issue.hint, code="bad_value",
+                    ))
+            else:
+                log.add(issue)
+        # Error cells and formulas without a saved value: never read as blank.
+        for (erow, ecol), text in cell_errors.items():
+            if ecol != abs_col + pos:
+                continue
+            i = erow - int(excel_rows[0]) if n else -1
+            if not 0 <= i < n or blank[i]:
+                continue
+            message = f"the cell holds {text}" if text.startswith("#") else text
+            if col.required:
+                bad[i] = True
+                bad_reason.setdefault(i, Issue(
+                    Severity.WARNING, message, **col_where, row=erow, value=text,
+                    hint="fix the formula in Excel and save the workbook again",
+                    code="error_cell"))
+            else:
+                log.warning(message + "; left blank", **col_where, row=erow, value=text,
+                            hint="fix the formula in Excel and save the workbook again",
+                            code="error_cell")
+                series.iloc[i] = None
+        frame[col.name] = series
+
+    # Required cells left blank.
+    for name in kind.required_columns:
+        if name not in frame:
+            continue
+        missing_mask = frame[name].isna().to_numpy() & ~blank & ~bad
+        for i in map(int, np.flatnonzero(missing_mask)):
+            bad[i] = True
+            bad_reason.setdefault(int(i), Issue(
+                Severity.WARNING, f"{name} is blank",
+                **where, column=header_text(name), row=int(excel_rows[i]),
+                hint=f"fill in {name}, or delete the row", code="blank_required"))
+
+    # Subtotal and note rows: a "Total" label where an id or date belongs.
+    first_required = kind.required_columns[0]
+    for i in map(int, np.flatnonzero(bad & ~blank)):
+        cell = body.cell(positions[first_required], i)
+        texts = [str(v) for v in body.row(i) if isinstance(v, str)]
+        if any(_SUBTOTAL.match(t.strip()) for t in texts) or (
+            isinstance(cell, str) and _SUBTOTAL.match(cell.strip())
+        ):
+            bad_reason[int(i)] = Issue(
+                Severity.WARNING, "looks like a subtotal or total row; it was not counted",
+                **where, row=int(excel_rows[i]), value=texts[0][:60] if texts else "",
+                hint="keep totals out of the data rows, or leave them: they are skipped",
+                code="subtotal_row")
+
+    df = pd.DataFrame(frame)
+    for col in kind.columns:
+        if col.name not in df.columns:
+            df[col.name] = _blank_column(col, n)
+    df[FILE] = file
+    df[SHEET] = raw.name
+    df[ROW] = excel_rows
+
+    if bad.any():
+        amount_col = "amount" if "amount" in df.columns else ("value" if "value" in df.columns
+                                                              else None)
+        for i in map(int, np.flatnonzero(bad)):
+            issue = bad_reason[int(i)]
+            cents = None
+            # A subtotal repeats money already counted on its rows: it is not money lost.
+            if amount_col is not None and issue.code != "subtotal_row":
+                v = df[amount_col].iloc[i]
+                cents = None if pd.isna(v) else int(v)
+            # A bad row is skipped with a warning (SPEC, "Bad input"); --strict makes it fatal.
+            log.add(Issue(
+                Severity.WARNING, issue.message + "; the row was skipped",
+                file=issue.file, sheet=issue.sheet, row=issue.row, column=issue.column,
+                value=issue.value, hint=issue.hint, code=issue.code,
+                amount_cents=cents, skipped=True, **_row_owner(df, i),
+            ))
+    keep = ~bad & ~blank
+    df = df.loc[keep].reset_index(drop=True)
+    return df
+
+
+#: Column types whose values add up: a merged cell is read once, never copied to each row.
+_ADDITIVE_TYPES = frozenset({"money", "number", "int"})
+
+
+def fill_merged(
+    raw: RawSheet, kind: SheetKind, positions: dict[str, int],
+    columns: list[tuple[object, ...]], header_row: int, blank: np.ndarray,
+) -> list[tuple[str, int, str, str]]:
+    """Copy each merged data cell's value down its range: (range, Excel row, column, value).
+
+    A spreadsheet shows a merged cell's value on every row it spans (a region merged down
+    over its clients), but the file stores it in the first cell only: without this, the
+    other rows would look blank and be skipped. Amounts and quantities are not copied (the
+    merged figure would be counted once per row); blank rows stay blank.
+    """
+    filled: list[tuple[str, int, str, str]] = []
+    first_data = header_row + 1
+    by_position = {pos: name for name, pos in positions.items()}
+    types = {c.name: c.type for c in kind.columns}
+    for row0, col0, row1, col1 in raw.merged:
+        pos, top = col0 - raw.first_col, row0 - first_data
+        name = by_position.get(pos)
+        if row0 < first_data or row1 == row0 or name is None or types[name] in _ADDITIVE_TYPES:
+            continue  # titles, headers, merges across columns only, unmapped or additive
+        value = columns[pos][top] if top < len(blank) else None
+        if value is None:
+            continue
+        cells = list(columns[pos])
+        for i in range(top + 1, min(row1 - first_data + 1, len(blank))):
+            if not blank[i] and cells[i] is None:
+                cells[i] = value
+        columns[pos] = tuple(cells)
+        filled.append((f"{column_letter(col0)}{row0}:{column_letter(col1)}{row1}", row0, name,
+                       f'"{show(value)}"'))
+    return filled
+
+
+def _row_owner(df: pd.DataFrame, i: int) -> dict[str, str]:
+    """The client and region a row names, for attributing a skipped row to a region."""
+    owner = {}
+    for name in ("client_id", "region"):
+        if name in df.columns:
+            value = df[name].iloc[i]
+            if isinstance(value, str) and value:
+                owner[name] = value
+    return owner
+
+
+def attribute_regions(issues: list[Issue], clients: pd.DataFrame | None) -> list[Issue]:
+    """Skipped rows without a region of their own take their client's region."""
+    if clients is None:
+        return issues
+    regions = dict(zip(clients["client_id"], clients["region"], strict=True))
+    out = []
+    for issue in issues:
+        if not issue.region and issue.client_id and isinstance(
+                regions.get(issue.client_id), str):
+            issue = dataclasses.replace(issue, region=regions[issue.client_id])
+        out.append(issue)
+    return out
+
+
+def _blank_column(col: Column, n: int) -> pd.Series:
+    """An all-blank column of ``col``'s canonical dtype, for a column absent from the input."""
+    dtype = _BLANK_DTYPES.get(col.type, "object")
+    if dtype == "object":
+        return pd.Series([None] * n, dtype="object")
+    if dtype == "datetime64[ns]":
+        return pd.Series(np.full(n, np.datetime64("NaT"), dtype="datetime64[ns]"))
+    if dtype == "float64":
+        return pd.Series(np.full(n, np.nan))
+    return pd.Series([pd.NA] * n, dtype=dtype)
+
+
+def concat_kind(frames: Iterable[pd.DataFrame]) -> pd.DataFrame:
+    """Several sheets of one kind as one table, in file and row order."""
+    frames = [f for f in frames if len(f)]
+    if not frames:
+        raise ValueError("no frames")
+    if len(frames) == 1:
+        return frames[0]
+    return pd.concat(frames, ignore_index=True)
+
+
+def skip_rows(df: pd.DataFrame, mask: np.ndarray, log: IssueLog, message_for, *,
+              column: str, hint: str, code: str, money: str | None = None) -> pd.DataFrame:
+    """Drop the rows in ``mask``, each with a warning built by ``message_for(row)``."""
+    if not mask.any():
+        return df
+    sub = df.loc[mask].reset_index(drop=True)
+    for position, (_, row) in enumerate(sub.iterrows()):
+        cents = None
+        if money is not None and not pd.isna(row[money]):
+            cents = int(row[money])
+        log.add(Issue(
+            Severity.WARNING, message_for(row) + "; the row was skipped",
+            file=row[FILE], sheet=row[SHEET], row=int(row[ROW]), column=column,
+            value=str(row.get(column, ""))[:60] if column in row else "",
+            hint=hint, code=code, amount_cents=cents, skipped=True,
+            **_row_owner(sub, position),
+        ))
+    return df.loc[~mask].reset_index(drop=True)
+
+
+def drop_duplicate_ids(df: pd.DataFrame, id_col: str, label: str, log: IssueLog) -> pd.DataFrame:
+    """Keep the first row of each id; later rows with the same id are skipped with a warning."""
+    dup = df.duplicated(id_col, keep="first").to_numpy()
+    if not dup.any():
+        return df
+    first = df.drop_duplicates(id_col, keep="first").set_index(id_col)
+
+    def message(row: pd.Series) -> str:
+        f = first.loc[row[id_col]]
+        return (f'duplicate {id_col} "{show(row[id_col])}": the same {label} is already at '
+                f"{f[FILE]}, sheet \"{f[SHEET]}\", row {int(f[ROW])}")
+
+    return skip_rows(df, dup, log, message, column=id_col,
+                     hint=f"give each {label} one row with a unique {id_col}",
+                     code="duplicate_id", money="value" if "value" in df.columns else None)
+
+
+def check_sales(sales: pd.DataFrame, log: IssueLog) -> pd.DataFrame:
+    """Sales-line checks that do not drop rows: duplicates, returns, amount vs price."""
+    canonical = [c.name for c in SHEETS["sales"].columns]
+    dup = sales.duplicated(canonical, keep=False).to_numpy()
+    if dup.any():
+        firsts = sales.loc[dup].drop_duplicates(canonical, keep="first")
+        repeats = sales.loc[dup & sales.duplicated(canonical, keep="first").to_numpy()]
+        for _, row in repeats.iterrows():
+            log.warning(
+                "this sales line repeats an earlier line exactly; both were kept",
+                file=row[FILE], sheet=row[SHEET], row=int(row[ROW]),
+                hint="delete one of them if it was entered twice", code="duplicate_sales_line")
+        del firsts
+    qty = sales["quantity"]
+    neg_qty = (qty < 0).fillna(False).to_numpy() & (sales["amount"] > 0).fillna(False).to_numpy()
+    if neg_qty.any():
+        sales = sales.copy()
+        sales.loc[neg_qty, "amount"] = -sales.loc[neg_qty, "amount"]
+        for _, row in sales.loc[neg_qty].iterrows():
+            log.warning(
+                "negative quantity with a positive amount: read as a return (amount made negative)",
+                file=row[FILE], sheet=row[SHEET], row=int(row[ROW]), column="amount",
+                hint="write returns with a negative amount", code="return_sign")
+    price = sales["unit_price"]
+    has_both = qty.notna() & price.notna()
+    if has_both.any():
+        expected = (qty[has_both] * price[has_both] * 100).round()
+        actual = sales.loc[has_both, "amount"].astype("float64").abs()
+        off = (expected.abs() - actual).abs() > np.maximum(100, actual * 0.01)
+        off_idx = off[off].index
+        if len(off_idx):
+            first = sales.loc[off_idx[0]]
+            log.warning(
+                f"on {len(off_idx):,} sales line(s) the amount differs from quantity × unit "
+                "price by more than 1%; the amount was taken as given",
+                file=first[FILE], sheet=first[SHEET], row=int(first[ROW]), column="amount",
+                hint="this is normal with discounts; otherwise check the amounts",
+                code="amount_vs_price")
+    return sales
+
+
+def derive_clients(sales: pd.DataFrame, log: IssueLog, month: pd.Period | None) -> pd.DataFrame:
+    """The client list from the sales lines, for a ledger without a Clients sheet.
+
+    Name: the latest one. Region and manager: the one with the largest net amount over the
+    12 months ending with the report month, else over all history; ties go to the latest
+    purchase.
+    """
+    s = sales[["client_id", "client_name", "region", "account_manager", "date", "amount",
+               FILE, SHEET, ROW]].copy()
+    if month is None:
+        month = s["date"].max().to_period("M")
+    ordered = s.sort_values(["date", FILE, ROW], kind="stable")
+    # "last" takes each client's last non-blank name (a groupby in C, not a lambda per client).
+    latest = ordered.groupby("client_id", sort=True).agg(
+        name=("client_name", "last"),
+        first_file=(FILE, "first"), first_sheet=(SHEET, "first"), first_row=(ROW, "first"),
+    )
+    latest["name"] = latest["name"].astype(object).where(latest["name"].notna(), None)
+    start = (month - 11).start_time
+    end = month.end_time
+    in_window = (s["date"] >= start) & (s["date"] <= end)
+
+    def pick(attr: str) -> pd.Series:
+        sub = s[s[attr].notna()]
+        result = pd.Series(index=latest.index, dtype="object")
+        for scope in (sub[in_window[sub.index]], sub):
+            g = scope.groupby(["client_id", attr], sort=False).agg(
+                net=("amount", "sum"), last=("date", "max"))
+            g = g.reset_index().sort_values(["client_id", "net", "last"],
+                                            ascending=[True, False, False], kind="stable")
+            best = g.drop_duplicates("client_id").set_index("client_id")[attr]
+            result = result.fillna(best.reindex(result.index))
+        return result
+
+    clients = pd.DataFrame({
+        "client_id": latest.index,
+        "name": latest["name"].to_numpy(),
+        "region": pick("region").to_numpy(),
+        "account_manager": pick("account_manager").to_numpy(),
+    })
+    for col in SHEETS["clients"].columns:
+        if col.name not in clients.columns:
+            clients[col.name] = _blank_column(col, len(clients))
+    clients[FILE] = latest["first_file"].to_numpy()
+    clients[SHEET] = latest["first_sheet"].to_numpy()
+    clients[ROW] = latest["first_row"].to_numpy()
+    no_region = clients["region"].isna().to_numpy()
+    if no_region.any():
+        for _, row in clients.loc[no_region].iterrows():
+            log.warning(
+                f'client "{show(row["client_id"])}" has no region on any sales line; it is '
+                'reported under region "(none)"',
+                file=row[FILE], sheet=row[SHEET], row=int(row[ROW]), column="region",
+                hint="fill in the region on the sales lines or add a Clients sheet",
+                code="no_region")
+        clients.loc[no_region, "region"] = "(none)"
+    clients["name"] = clients["name"].where(clients["name"].notna(), clients["client_id"])
+    log.warning(
+        f"there is no Clients sheet: the list of {len(clients):,} clients was derived from the "
+        "sales lines, and their potential values are unknown, so no client can be high "
+        "potential and there will be no Major accounts",
+        hint="add a Clients sheet with potential_value to get Major accounts",
+        code="clients_derived",
+    )
+    return clients
+
+
+def drop_unknown_clients(df: pd.DataFrame, kind: SheetKind, known: pd.Index, log: IssueLog,
+                         money: str | None) -> pd.DataFrame:
+    """Rows whose client_id is not in the client list are skipped with a warning."""
+    unknown = (~df["client_id"].isin(known)).to_numpy()
+    return skip_rows(
+        df, unknown, log,
+        lambda row: f'client_id "{show(row["client_id"])}" is not in the client list',
+        column="client_id",
+        hint="add the client to the Clients sheet, or correct the id",
+        code="unknown_client", money=money,
+    )
+
+
+def load_inputs(inputs: Path, config: Config, *, month: pd.Period | None = None) -> Dataset:
+    """Read, type and validate every workbook in ``inputs``."""
+    # While a million-row grid of cells is alive, every full garbage collection walks it
+    # (47 of them while parsing a 1M-line Sales sheet, about 15% of the load). The cells are
+    # plain strings, numbers and dates, so nothing cyclic is left for the collector.
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _load_inputs(inputs, config, month=month)
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _load_inputs(inputs: Path, config: Config, *, month: pd.Period | None) -> Dataset:
+    log = IssueLog()
+    refs: list[SheetRef] = []
+    files: list[InputFile] = []
+    unread: list[str] = []  # files and sheets the reader refused
+    for path in discover(inputs, log):
+        # File and sheet names reach the terminal in every message: no escape sequences.
+        name = printable(path.name)
+        sheets, issues = read_workbook(path, limits=config.limits, display_name=name,
+                                       split=head_split(config))
+        for sheet in sheets:
+            sheet.name = printable(sheet.name)
+        log.extend(issues)
+        unread += [i.file + (f' (sheet "{i.sheet}")' if i.sheet else "")
+                   for i in issues if i.severity is Severity.ERROR]
+        date1904 = any(s.date1904 for s in sheets)
+        file_refs = classify_sheets(name, sheets, config, log, date1904)
+        refs.extend(file_refs)
+        files.append(InputFile(
+            name=name, sha256=file_sha256(path), size=path.stat().st_size,
+            sheets=tuple((r.raw.name, r.kind.name) for r in file_refs),
+        ))
+    refs = drop_shadowed_hidden(refs, log)
+
+    by_kind: dict[str, list[pd.DataFrame]] = {}
+    present: dict[str, set[str]] = {}
+    for ref in refs:
+        df = parse_sheet(ref, config, log)
+        if df is None:
+            continue
+        by_kind.setdefault(ref.kind.name, []).append(df)
+        header = find_header(ref.raw.rows, ref.kind, config)
+        if header is not None:
+            present.setdefault(ref.kind.name, set()).update(header[1])
+
+    tables: dict[str, pd.DataFrame] = {}
+    for kind_name, frames in by_kind.items():
+        try:
+            tables[kind_name] = concat_kind(frames)
+        except ValueError:
+            continue
+
+    clients_derived = False
+    if "sales" not in tables:
+        if files and not any(r.kind.name == "sales" for r in refs):
+            found = sorted({f"{r.file}: {r.raw.name}" for r in refs}) or ["no sheet reportgen uses"]
+            hint = ('name the sheet with the sales lines "Sales" (or 销售), or map it under '
+                    "[sheets] in reportgen.toml")
+            message = "no Sales sheet was found; sheets found: " + "; ".join(found)
+            if unread:
+                # The sales lines are most likely in what was refused: say so first.
+                message += "; could not be read: " + "; ".join(unread)
+                hint = "fix what could not be read (see the errors above); otherwise " + hint
+            log.error(message, hint=hint, code="missing_sheet")
+    else:
+        tables["sales"] = check_sales(tables["sales"], log)
+
+    if "clients" in tables:
+        tables["clients"] = drop_duplicate_ids(tables["clients"], "client_id", "client", log)
+    elif "sales" in tables:
+        sales = tables["sales"]
+        if (present.get("sales", set()) >= {"client_name", "region"}
+                or present.get("sales", set()) >= {"region"}):
+            tables["clients"] = derive_clients(sales, log, month)
+            present["clients"] = {"client_id", "name", "region", "account_manager"}
+            clients_derived = True
+        else:
+            message = ("no Clients sheet was found, and the sales lines carry no client region "
+                       "to derive the clients from")
+            hint = ('add a sheet named "Clients" (or 客户) with client_id, name and region, or '
+                    "add a region column to the sales lines")
+            if unread:
+                message += "; could not be read: " + "; ".join(unread)
+                hint = "fix what could not be read (see the errors above); otherwise " + hint
+            log.error(message, hint=hint, code="missing_sheet")
+
+    if "opportunities" in tables:
+        tables["opportunities"] = drop_duplicate_ids(
+            tables["opportunities"], "opp_id", "opportunity", log)
+
+    if "clients" in tables:
+        known = pd.Index(tables["clients"]["client_id"])
+        for kind_name in ("sales", "opportunities", "contacts", "feedback", "actions",
+                          "activities"):
+            if kind_name in tables:
+                money = {"sales": "amount", "opportunities": "value"}.get(kind_name)
+                tables[kind_name] = drop_unknown_clients(
+                    tables[kind_name], SHEETS[kind_name], known, log, money)
+
+    return Dataset(
+        tables=tables,
+        issues=tuple(attribute_regions(log.items, tables.get("clients"))),
+        inputs=tuple(files),
+        clients_derived=clients_derived,
+        present={k: frozenset(v) for k, v in present.items()},
+    )
+
+
+__all__ = ["ADDRESS_COLUMNS", "load_inputs", "find_header", "derive_clients", "column_letter"]

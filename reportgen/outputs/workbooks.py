@@ -1,0 +1,123 @@
+"""The analysis workbooks: tiers, metrics, opportunities and data-quality, written as .xlsx.
+
+Their first sheets keep the column names SPEC fixes ("Outputs"), whatever the language, because
+other programs read them; :mod:`reportgen.outputs.xlsx` writes the cells.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pandas as pd
+
+from reportgen.analysis.kpis import METRICS_COLUMNS
+from reportgen.analysis.pipeline import Analysis
+from reportgen.inputs.issues import Issue
+from reportgen.inputs.model import Dataset
+from reportgen.inputs.schema import FILE, GATES, ROW, SHEET
+from reportgen.outputs.write import environment_failure
+from reportgen.outputs.xlsx import write_table_workbook
+
+#: opportunities.xlsx's fixed leading columns (SPEC, "Outputs").
+OPPORTUNITY_COLUMNS = (
+    "opp_id", "client_id", "title", "value", "real", "compete", "win", "worth", "verdict",
+    "weighted_value", "open_questions",
+)
+#: The analysis workbooks, by file name.
+WORKBOOKS = ("tiers.xlsx", "metrics.xlsx", "opportunities.xlsx", "data-quality.xlsx")
+#: data-quality.xlsx's columns (SPEC, "Outputs").
+QUALITY_COLUMNS = ("severity", "file", "sheet", "row", "column", "value", "message", "hint")
+
+
+
+def _money_formats(frame: pd.DataFrame) -> dict[str, str]:
+    """'cents' for every Int64 column that holds money (by name), 'percent' for shares."""
+    formats: dict[str, str] = {}
+    for name in frame.columns:
+        lowered = str(name)
+        if lowered.endswith(("_share", "attainment", "share_of_wallet", "gross_margin")) or (
+            "rel_variance" in lowered
+        ):
+            formats[name] = "percent"
+        elif any(key in lowered for key in (
+            "value", "sales", "profit", "receivables", "credit_limit", "target", "potential",
+            "variance", "pipeline",
+        )) and str(frame[name].dtype) == "Int64" and not lowered.startswith(
+            ("new_clients_target", "pipeline_opportunities")
+        ):
+            formats[name] = "cents"
+    formats.pop("share_of_wallet", None)
+    formats["share_of_wallet"] = "percent"
+    return {k: v for k, v in formats.items() if k in frame.columns}
+
+
+def opportunities_sheet(screened: pd.DataFrame) -> pd.DataFrame:
+    """opportunities.xlsx's first sheet: SPEC's columns first, then the answers and notes."""
+    out = screened.copy()
+    out["open_questions"] = [
+        ", ".join(q) if isinstance(q, list | tuple) else (q or "") for q in out["open_questions"]
+    ]
+    detail = [c for c in out.columns if c not in OPPORTUNITY_COLUMNS]
+    return out[[*OPPORTUNITY_COLUMNS, *detail]]
+
+
+def quality_sheet(issues: tuple[Issue, ...]) -> pd.DataFrame:
+    """data-quality.xlsx's first sheet: one row per problem found in the input."""
+    rows = [
+        {
+            "severity": str(i.severity), "file": i.file, "sheet": i.sheet,
+            "row": i.row, "column": i.column, "value": i.value, "message": i.message,
+            "hint": i.hint, "skipped": i.skipped,
+            "amount": None if i.amount_cents is None else i.amount_cents,
+            "code": i.code,
+        }
+        for i in issues
+    ]
+    frame = pd.DataFrame(rows, columns=[*QUALITY_COLUMNS, "skipped", "amount", "code"])
+    frame["row"] = frame["row"].astype("Int64")
+    frame["amount"] = frame["amount"].astype("Int64")
+    return frame
+
+
+def write_workbooks(analysis: Analysis, dataset: Dataset, folder: Path,
+                    generated: dt.datetime) -> list[Path]:
+    """Write tiers, metrics, opportunities and data-quality workbooks; return their paths."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise environment_failure(folder / WORKBOOKS[0], exc) from None
+    written = []
+
+    def write(name: str, sheets: list[tuple[str, pd.DataFrame]],
+              extra_formats: dict[str, str] | None = None) -> None:
+        formats: dict[str, str] = {}
+        for _, frame in sheets:
+            formats.update(_money_formats(frame))
+        formats.update(extra_formats or {})
+        path = folder / name
+        write_table_workbook(path, sheets, column_formats=formats, timestamp=generated)
+        written.append(path)
+
+    tiers = analysis.clients.drop(columns=[c for c in (FILE, SHEET, ROW)
+                                           if c in analysis.clients.columns])
+    write("tiers.xlsx", [("tiers", tiers)])
+    kpis = analysis.kpis
+    lead = ["region", "account_manager"]
+    by_manager_cols = [*lead, *[c for c in kpis.by_manager.columns if c not in lead]]
+    by_region_cols = [*METRICS_COLUMNS,
+                      *[c for c in kpis.by_region.columns if c not in METRICS_COLUMNS]]
+    write("metrics.xlsx", [
+        ("regions", kpis.by_region[by_region_cols]),
+        ("managers", kpis.by_manager[by_manager_cols]),
+        ("complaints", kpis.complaints_by_department),
+    ])
+    if analysis.opportunities is not None:
+        opp = opportunities_sheet(analysis.opportunities)
+    else:
+        opp = pd.DataFrame({c: pd.Series(dtype="object") for c in OPPORTUNITY_COLUMNS})
+    write("opportunities.xlsx", [("opportunities", opp)],
+          {g: "0.00" for g in GATES})
+    write("data-quality.xlsx", [("problems", quality_sheet(dataset.issues + analysis.notes))],
+          {"amount": "cents"})
+    return written
