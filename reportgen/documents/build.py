@@ -278,7 +278,7 @@ def make_document(job: Job) -> Outcome:
 
 def _view(month: Month, job: Job) -> tuple[dict[str, Any], str]:
     if job.kind == "plan":
-        from reportgen.documents.plan import plan_document_title, plan_view
+        from reportgen.documents.plan.view import plan_document_title, plan_view
 
         view = plan_view(month.analysis, month.dataset, job.key, month.config, month.lang)
         return view, plan_document_title(view)
@@ -365,7 +365,7 @@ class Selection:
 def build_jobs(analysis: Any, selection: Selection) -> list[Job]:
     """The plan and pack jobs the selection asks for (their views are built by the workers)."""
     from reportgen.documents.pack import PACK_TEMPLATE, pack_regions
-    from reportgen.documents.plan import PLAN_TEMPLATE, default_plan_clients
+    from reportgen.documents.plan.view import PLAN_TEMPLATE, default_plan_clients
 
     jobs: list[Job] = []
     if selection.plans:

@@ -17,7 +17,7 @@ from pypdf import PdfReader
 from reportgen.analysis.pipeline import analyse
 from reportgen.documents.assets import templates_dir
 from reportgen.documents.pdf import render_pdf
-from reportgen.documents.plan import (
+from reportgen.documents.plan.view import (
     PLAN_TEMPLATE,
     default_plan_clients,
     plan_document_title,
