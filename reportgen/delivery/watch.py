@@ -44,7 +44,7 @@ _Stat = tuple[int, int] | None
 def is_watched(path: Path, inputs: Path) -> bool:
     """Whether a change to ``path`` concerns the month's inputs in the folder ``inputs``."""
     # Imported here so that `reportgen --help` does not pay for the reader and its settings.
-    from reportgen.inputs.reader import UNSUPPORTED_SPREADSHEETS, is_ignored_file
+    from reportgen.inputs.reading.workbook import UNSUPPORTED_SPREADSHEETS, is_ignored_file
 
     if Path(os.path.abspath(path.parent)) != Path(os.path.abspath(inputs)):
         return False

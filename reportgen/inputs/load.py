@@ -29,10 +29,9 @@ import pandas as pd
 from reportgen.inputs.config import Config
 from reportgen.inputs.issues import Issue, IssueLog, Severity
 from reportgen.inputs.model import Dataset, InputFile
-from reportgen.inputs.reader import (
+from reportgen.inputs.reading.sheets import HeadSplit, RawSheet
+from reportgen.inputs.reading.workbook import (
     UNSUPPORTED_SPREADSHEETS,
-    HeadSplit,
-    RawSheet,
     is_ignored_file,
     read_workbook,
 )

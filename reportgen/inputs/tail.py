@@ -1,7 +1,7 @@
 """The rows of a large sheet below its header, held as Arrow columns instead of Python cells.
 
 A million-line sheet read cell by cell costs a Python object per cell. When the reader gets
-a sheet's data rows as typed columns from fastexcel (see :mod:`reportgen.inputs.columnar`), they
+a sheet's data rows as typed columns from fastexcel (:mod:`reportgen.inputs.reading.columnar`), they
 stay here as Arrow arrays, and each column is turned into Python values only once per
 *distinct* value: a ledger repeats its client ids, dates, products and regions thousands of
 times. The converters of :mod:`reportgen.inputs.values` then read those distinct cells exactly as

@@ -18,10 +18,11 @@ import pandas as pd
 import pyarrow as pa
 import pytest
 
-from reportgen.inputs import columnar, reader
 from reportgen.inputs.config import Config, load_config
 from reportgen.inputs.issues import Severity
 from reportgen.inputs.load import load_inputs
+from reportgen.inputs.reading import columnar, xlsx
+from reportgen.inputs.reading.sheets import RawSheet
 from reportgen.inputs.schema import SHEETS
 from reportgen.inputs.tail import Tail
 from reportgen.inputs.values import convert_column
@@ -29,7 +30,7 @@ from tests import hostile_corpus as corpus
 from tests.hostile_corpus import DateSerial, ErrorCell, Formula, Sheet, write_xlsx
 
 #: Enough data rows that the helper's rows run well past the rows read cell by cell.
-MANY = reader.HEAD_ROWS + 40
+MANY = xlsx.HEAD_ROWS + 40
 
 
 def load_both(folder: Path, monkeypatch: pytest.MonkeyPatch, config: Config | None = None
@@ -37,17 +38,17 @@ def load_both(folder: Path, monkeypatch: pytest.MonkeyPatch, config: Config | No
     """Load ``folder`` both ways, assert the same result; whether each helper's sheet was used."""
     config = config or Config()
     used: list[bool] = []
-    original = reader._columnar_sheet
+    original = xlsx._columnar_sheet
 
-    def spy(*args: object, **kwargs: object) -> reader.RawSheet | None:
+    def spy(*args: object, **kwargs: object) -> RawSheet | None:
         raw = original(*args, **kwargs)  # type: ignore[arg-type]
         used.append(raw is not None)
         return raw
 
-    monkeypatch.setattr(reader, "_columnar_sheet", spy)
-    monkeypatch.setattr(reader, "COLUMNAR_MIN_BYTES", 0)
+    monkeypatch.setattr(xlsx, "_columnar_sheet", spy)
+    monkeypatch.setattr(xlsx, "COLUMNAR_MIN_BYTES", 0)
     fast = load_inputs(folder, config)
-    monkeypatch.setattr(reader, "COLUMNAR_MIN_BYTES", 1 << 62)
+    monkeypatch.setattr(xlsx, "COLUMNAR_MIN_BYTES", 1 << 62)
     slow = load_inputs(folder, config)
     assert sorted(fast.tables) == sorted(slow.tables)
     for name in slow.tables:
@@ -123,7 +124,7 @@ def test_the_figures_read_as_columns_are_the_ledgers(tmp_path, monkeypatch):
     """Not only equal to the other path: the right figures, worked out by hand."""
     rows = typed_rows()
     sales_book(tmp_path / "in", rows)
-    monkeypatch.setattr(reader, "COLUMNAR_MIN_BYTES", 0)
+    monkeypatch.setattr(xlsx, "COLUMNAR_MIN_BYTES", 0)
     data = load_inputs(tmp_path / "in", Config())
     sales = data.tables["sales"]
     # Kept: rows 4, 5 (Excel), the 104 generated rows and the last row; C1 is trimmed.

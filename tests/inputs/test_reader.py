@@ -18,13 +18,13 @@ from pathlib import Path
 
 import pytest
 
-from reportgen.inputs import reader
 from reportgen.inputs.config import LimitsConfig
 from reportgen.inputs.issues import Severity
-from reportgen.inputs.reader import (
-    MAX_GRID_CELLS,
+from reportgen.inputs.reading import extent
+from reportgen.inputs.reading.extent import MAX_GRID_CELLS
+from reportgen.inputs.reading.sheets import RawSheet
+from reportgen.inputs.reading.workbook import (
     SPREADSHEET_EXTENSIONS,
-    RawSheet,
     is_ignored_file,
     read_workbook,
 )
@@ -178,7 +178,7 @@ def in_subprocess(path: Path) -> str:
     """Read ``path`` in a child process (a regression here could abort the process)."""
     code = (
         "import sys; from pathlib import Path; from reportgen.inputs.config import LimitsConfig;"
-        "from reportgen.inputs.reader import read_workbook;"
+        "from reportgen.inputs.reading.workbook import read_workbook;"
         "s, i = read_workbook(Path(sys.argv[1]), limits=LimitsConfig(), display_name='f');"
         "print(len(s), '|'.join(x.message for x in i))"
     )
@@ -624,7 +624,7 @@ def test_prefixed_cells_read(tmp_path):
 
 def test_xlsx_workbook_budget(tmp_path, monkeypatch):
     """Sheets of an .xlsx are built one at a time: the budget stops before the one too many."""
-    monkeypatch.setattr(reader, "MAX_WORKBOOK_CELLS", 10)
+    monkeypatch.setattr(extent, "MAX_WORKBOOK_CELLS", 10)
     sheets = {f"S{i}": rows_xml([[1, 2, 3], [4, 5, 6]]) for i in range(3)}
     issue = only_error(write_xlsx(tmp_path / "b.xlsx", sheets))
     assert issue.message == (

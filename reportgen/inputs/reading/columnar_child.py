@@ -1,10 +1,10 @@
 """The helper process that reads one large worksheet into Arrow columns with fastexcel.
 
-It runs as ``python -m reportgen.inputs.columnar_child WORKBOOK OUT_FD``. It imports fastexcel and
-pyarrow while the parent reads the sheet's first rows, then reads one line from standard
-input: ``{"sheet": name, "skip": rows}``. It reads the sheet below the first ``skip`` rows,
-every column typed strictly (a column that mixes types is refused rather than coerced), and
-writes the columns as an Arrow IPC file to ``OUT_FD``, one field per column, named by the
+It runs as ``python -m reportgen.inputs.reading.columnar_child WORKBOOK OUT_FD``. It imports
+fastexcel and pyarrow while the parent reads the sheet's first rows, then reads one line from
+standard input: ``{"sheet": name, "skip": rows}``. It reads the sheet below the first ``skip``
+rows, every column typed strictly (a column that mixes types is refused rather than coerced),
+and writes the columns as an Arrow IPC file to ``OUT_FD``, one field per column, named by the
 column's 0-based index in the sheet.
 
 Exit status: 0 written, 3 a column mixes types, 1 anything else. The parent falls back to

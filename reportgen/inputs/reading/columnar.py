@@ -2,8 +2,8 @@
 
 python-calamine builds a Python object for every cell; on a million-line sheet that is most
 of the reading time. fastexcel parses the same XML (with the same calamine) straight into
-typed Arrow columns. It runs in a helper process (:mod:`reportgen.inputs.columnar_child`) for two
-reasons:
+typed Arrow columns. It runs in a helper process
+(:mod:`reportgen.inputs.reading.columnar_child`) for two reasons:
 
 * the parse overlaps the safety scan of the file, which the parent runs at the same time on
   the other core; the parent waits for the helper only after the scan has passed, and kills
@@ -46,8 +46,8 @@ class Helper:
             self._file = tempfile.TemporaryFile()  # noqa: SIM115 - closed by _close()
             self._fd = self._file.fileno()
         self._proc: subprocess.Popen[bytes] | None = subprocess.Popen(
-            [sys.executable, "-m", "reportgen.inputs.columnar_child", str(path), str(self._fd),
-             str(os.getpid())],
+            [sys.executable, "-m", "reportgen.inputs.reading.columnar_child", str(path),
+             str(self._fd), str(os.getpid())],
             stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
             pass_fds=(self._fd,), close_fds=True)
 
