@@ -1,7 +1,7 @@
 """The delivery commands, ``reportgen send`` and ``reportgen watch``: options and messages only.
 
-The work is in :mod:`reportgen.delivery.send` and :mod:`reportgen.delivery.watch`; the main
-group registers these commands with ``cli.add_command``.
+The work is in :mod:`reportgen.delivery` (``compose``, ``ledger``, ``recipients``, ``smtp`` and
+``watch``); the main group registers these commands with ``cli.add_command``.
 """
 
 from __future__ import annotations
@@ -132,13 +132,22 @@ def send(settings: Settings, dry_run: bool, yes: bool, resend: bool,
     missing. The mail server password is read only from the environment variable named by
     password_env. Nothing is sent before you confirm (or give --yes).
     """
-    from reportgen.delivery import send as mail
+    from reportgen.delivery.compose import (
+        build_message,
+        check_inputs_unchanged,
+        message_bytes,
+        plan_messages,
+        write_outbox,
+    )
+    from reportgen.delivery.ledger import read_ledger
+    from reportgen.delivery.recipients import sender_address
+    from reportgen.delivery.smtp import Mailer, check_email_settings, deliver, password_for
     from reportgen.documents.pack import pack_regions
     from reportgen.outputs.manifest import read_manifest
 
     config = settings.config()
     email = config.email
-    mail.check_email_settings(email, dry_run=dry_run)
+    check_email_settings(email, dry_run=dry_run)
     dataset, analysis = _month_analysis(settings, config)
     month = str(analysis.month)
     folder = settings.out / month
@@ -150,37 +159,37 @@ def send(settings: Settings, dry_run: bool, yes: bool, resend: bool,
     if errors:
         raise DataError(f"the run of {month} had {errors} error(s), so its packs are not sent; "
                         f"correct them, run `reportgen run --month {month}` again, then send")
-    mail.check_inputs_unchanged(manifest, dataset, month)
+    check_inputs_unchanged(manifest, dataset, month)
     lang = _run_language(manifest, settings, month)
     only = _chosen_regions(regions, pack_regions(analysis))
-    ledger = mail.read_ledger(folder, month)
-    outgoing, skipped = mail.plan_messages(
+    ledger = read_ledger(folder, month)
+    outgoing, skipped = plan_messages(
         folder=folder, manifest=manifest, analysis=analysis, dataset=dataset, config=config,
         lang=lang, ledger=ledger, resend=resend, only=only)
     _echo_skipped(skipped, settings.quiet)
     held = sum(s.severity == "error" for s in skipped)
     now = dt.datetime.now().astimezone().replace(microsecond=0)
-    messages = [(item, mail.message_bytes(mail.build_message(item, sender=email.sender,
-                                                             lang=lang, now=now)))
+    messages = [(item, message_bytes(build_message(item, sender=email.sender, lang=lang,
+                                                   now=now)))
                 for item in outgoing]
     if dry_run:
         # Also with nothing to write: the outbox must not keep an earlier run's messages.
-        for path in mail.write_outbox(folder, messages):
+        for path in write_outbox(folder, messages):
             click.echo(f"wrote {path}")
         click.echo(f"{len(messages)} message(s) written; nothing was sent (--dry-run).")
     elif not messages:
         if not settings.quiet:
             click.echo("Nothing to send.")
     else:
-        password = mail.password_for(email, os.environ)
+        password = password_for(email, os.environ)
         if not email.verify_tls and email.security != "none":
             click.echo(f"warning: the certificate of {email.host} is not checked "
                        "(verify_tls = false)", err=True)
         if not yes:
             _confirm(outgoing, email)
-        address = mail.sender_address(email.sender)
-        with mail.Mailer(email, password) as mailer:
-            report = mail.deliver(
+        address = sender_address(email.sender)
+        with Mailer(email, password) as mailer:
+            report = deliver(
                 messages, mailer=mailer, sender=address, ledger=ledger,
                 now=lambda: dt.datetime.now().astimezone(),
                 echo=lambda line, error: click.echo(line, err=error))

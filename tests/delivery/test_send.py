@@ -28,7 +28,8 @@ import pytest
 from click.testing import CliRunner
 
 from reportgen.cli.delivery import send
-from reportgen.delivery import send as mail
+from reportgen.delivery import compose, recipients, smtp
+from reportgen.delivery.ledger import LEDGER_NAME, read_ledger
 from reportgen.errors import ConfigError, DataError, EnvironmentFailure
 from reportgen.inputs.config import EmailConfig
 from tests.workbooks import write_xlsx
@@ -168,7 +169,7 @@ class Workdir:
         self.config.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
     def ledger(self) -> list[dict[str, Any]]:
-        path = self.folder / mail.LEDGER_NAME
+        path = self.folder / LEDGER_NAME
         if not path.exists():
             return []
         return json.loads(path.read_text(encoding="utf-8"))["deliveries"]
@@ -304,7 +305,7 @@ def plain_settings(work: Workdir, port: int, **extra: Any) -> None:
     ],
 )
 def test_split_addresses(text, good, bad):
-    assert mail.split_addresses(text) == (good, bad)
+    assert recipients.split_addresses(text) == (good, bad)
 
 
 def _regions_table():
@@ -334,12 +335,12 @@ def _regions_table():
     ],
 )
 def test_region_recipients(region, overrides, addresses, problems):
-    found = mail.region_recipients(region, _regions_table(), overrides)
+    found = recipients.region_recipients(region, _regions_table(), overrides)
     assert (found.addresses, found.problems) == (addresses, problems)
 
 
 def test_region_recipients_without_a_regions_sheet():
-    assert mail.region_recipients("East", None, {}).addresses == ()
+    assert recipients.region_recipients("East", None, {}).addresses == ()
 
 
 # ----------------------------------------------------------------------------- wording
@@ -360,8 +361,8 @@ def test_region_recipients_without_a_regions_sheet():
     ],
 )
 def test_attachment_name_and_subject(region, lang, name, subject):
-    assert mail.attachment_name(MONTH, region, lang) == name
-    assert mail.subject(MONTH, region, lang) == subject
+    assert compose.attachment_name(MONTH, region, lang) == name
+    assert compose.subject(MONTH, region, lang) == subject
 
 
 FACTS = {
@@ -437,13 +438,13 @@ Prepared with reportgen.
     ],
 )
 def test_body_text(changes, lang, expected):
-    assert mail.body_text({**FACTS, **changes}, lang, "CNY") == expected
+    assert compose.body_text({**FACTS, **changes}, lang, "CNY") == expected
 
 
 def test_body_lists_ten_at_risk_accounts_then_counts_the_rest():
     many = [{**AT_RISK[0], "client_id": f"C{i:02d}", "reasons": ["open_complaint"],
              "life": {**AT_RISK[0]["life"], "open_complaints": 2}} for i in range(12)]
-    body = mail.body_text({**FACTS, "at_risk": many}, "en", "CNY")
+    body = compose.body_text({**FACTS, "at_risk": many}, "en", "CNY")
     assert body.count("unresolved complaints: 2") == 10
     assert "At-risk key accounts (Major and Named): 12" in body
     assert "… and 2 more in the attached pack." in body
@@ -470,7 +471,7 @@ def test_body_lists_ten_at_risk_accounts_then_counts_the_rest():
 )
 def test_email_settings_are_checked(settings, dry_run, message):
     with pytest.raises(ConfigError) as caught:
-        mail.check_email_settings(EmailConfig(**settings), dry_run=dry_run)
+        smtp.check_email_settings(EmailConfig(**settings), dry_run=dry_run)
     assert caught.value.message == message
 
 
@@ -483,15 +484,15 @@ def test_email_settings_are_checked(settings, dry_run, message):
     ],
 )
 def test_email_settings_that_are_fine(settings):
-    mail.check_email_settings(EmailConfig(**settings), dry_run="host" not in settings)
+    smtp.check_email_settings(EmailConfig(**settings), dry_run="host" not in settings)
 
 
 def test_password_comes_from_the_environment_only():
     config = EmailConfig(user=USER, password_env="MY_SMTP")
-    assert mail.password_for(config, {"MY_SMTP": PASSWORD}) == PASSWORD
-    assert mail.password_for(EmailConfig(), {}) is None
+    assert smtp.password_for(config, {"MY_SMTP": PASSWORD}) == PASSWORD
+    assert smtp.password_for(EmailConfig(), {}) is None
     with pytest.raises(EnvironmentFailure) as caught:
-        mail.password_for(config, {})
+        smtp.password_for(config, {})
     assert caught.value.message == (
         "the mail server password is not set: put it in the environment variable MY_SMTP "
         "(reportgen never reads it from the settings file)")
@@ -511,9 +512,9 @@ def test_a_password_in_the_settings_file_is_refused(tmp_path):
 # ----------------------------------------------------------------------------- failures in words
 
 
-def _mailer(**settings: Any) -> mail.Mailer:
+def _mailer(**settings: Any) -> smtp.Mailer:
     config = EmailConfig(**{"host": "smtp.example.com", "port": 587, "user": USER, **settings})
-    return mail.Mailer(config, PASSWORD)
+    return smtp.Mailer(config, PASSWORD)
 
 
 @pytest.mark.parametrize(
@@ -558,23 +559,23 @@ def test_base64_forms_of_the_password_are_blanked_too():
 
 
 def test_ledger_unions_deliveries_and_survives_a_reread(tmp_path):
-    ledger = mail.read_ledger(tmp_path, MONTH)
+    ledger = read_ledger(tmp_path, MONTH)
     assert ledger.delivered("East") == []
     ledger.record({"key": "East", "recipients": ["a@x.com"], "sha256": "1", "sent": "t1"})
     ledger.record({"key": "East", "recipients": ["b@x.com", "a@x.com"], "sha256": "2",
                    "sent": "t2"})
-    again = mail.read_ledger(tmp_path, MONTH)
+    again = read_ledger(tmp_path, MONTH)
     assert again.delivered("East") == ["a@x.com", "b@x.com"]
     assert again.last("East")["sha256"] == "2"
     assert again.delivered("") == []
 
 
 def test_an_unreadable_ledger_stops_everything(tmp_path):
-    (tmp_path / mail.LEDGER_NAME).write_text("{not json", encoding="utf-8")
+    (tmp_path / LEDGER_NAME).write_text("{not json", encoding="utf-8")
     with pytest.raises(DataError) as caught:
-        mail.read_ledger(tmp_path, MONTH)
+        read_ledger(tmp_path, MONTH)
     assert caught.value.message.startswith(
-        f"the send ledger {tmp_path / mail.LEDGER_NAME} cannot be read (")
+        f"the send ledger {tmp_path / LEDGER_NAME} cannot be read (")
     assert caught.value.message.endswith(
         "it records what was already sent, so nothing was sent. Restore it from a backup, or "
         "delete it if you are sure nothing of this month was sent")
@@ -670,7 +671,7 @@ def test_dry_run_writes_one_eml_per_region_and_the_leadership_one(work):
     work.settings(sender=USER, leadership=LEADERSHIP)
     result = run_cli(send, work.args("--dry-run"))
     assert result.exit_code == 0, result.output
-    outbox = work.folder / mail.OUTBOX_NAME
+    outbox = work.folder / compose.OUTBOX_NAME
     assert sorted(p.name for p in outbox.iterdir()) == ["East.eml", "all-regions.eml",
                                                         f"{SOUTH}.eml"]
     check_message(parse(outbox / "East.eml"), "East", work.folder)
@@ -691,8 +692,8 @@ def test_dry_run_in_chinese(chinese_pack, tmp_path):
     work.settings(sender=USER, leadership=LEADERSHIP)
     result = run_cli(send, work.args("--dry-run", "--region", SOUTH))
     assert result.exit_code == 0, result.output
-    raw = (work.folder / mail.OUTBOX_NAME / f"{SOUTH}.eml").read_bytes()
-    message = parse(work.folder / mail.OUTBOX_NAME / f"{SOUTH}.eml")
+    raw = (work.folder / compose.OUTBOX_NAME / f"{SOUTH}.eml").read_bytes()
+    message = parse(work.folder / compose.OUTBOX_NAME / f"{SOUTH}.eml")
     assert message["Subject"] == "2026年10月 华南 月度经营分析"
     assert (b"filename*=utf-8''2026%E5%B9%B410%E6%9C%88%20%E5%8D%8E%E5%8D%97%20%E6%9C%88%E5%BA"
             b"%A6%E7%BB%8F%E8%90%A5%E5%88%86%E6%9E%90.pdf") in raw
@@ -707,7 +708,7 @@ def test_dry_run_in_chinese(chinese_pack, tmp_path):
 @pytest.mark.slow
 def test_send_delivers_each_message_once_and_resend_sends_again(work):
     recorder = Recorder()
-    outbox = work.folder / mail.OUTBOX_NAME
+    outbox = work.folder / compose.OUTBOX_NAME
     with smtp_server(recorder) as port:
         plain_settings(work, port)
         assert run_cli(send, work.args("--dry-run")).exit_code == 0
@@ -722,7 +723,7 @@ def test_send_delivers_each_message_once_and_resend_sends_again(work):
             f"East: sent to {', '.join(EAST_TO)}",
             f"{SOUTH}: sent to {SOUTH_TO[0]}",
             f"All regions: sent to {LEADERSHIP[0]}",
-            f"3 message(s) sent; {work.folder / mail.LEDGER_NAME} records them.",
+            f"3 message(s) sent; {work.folder / LEDGER_NAME} records them.",
         ]
         ledger = work.ledger()
         assert [(e["key"], e["recipients"]) for e in ledger] == [
@@ -988,7 +989,7 @@ def test_what_was_not_made_properly_is_not_sent(work, spoil, message):
     result = run_cli(send, work.args("--dry-run", "--month", MONTH, *extra))
     assert result.exit_code == 1
     assert result.output.strip().splitlines()[-1] == message.format(out=work.out)
-    assert not (work.folder / mail.OUTBOX_NAME).exists()
+    assert not (work.folder / compose.OUTBOX_NAME).exists()
 
 
 @pytest.mark.slow
@@ -999,7 +1000,7 @@ def test_a_missing_pdf_holds_back_that_pack_only(work):
     assert result.exit_code == 1
     assert (f"error: {SOUTH}: there is no PDF of this pack (packs/{SOUTH}.pdf) from the run; "
             "run `reportgen pack --month 2026-10 --format pdf` first") in result.output
-    assert sorted(p.name for p in (work.folder / mail.OUTBOX_NAME).iterdir()) == [
+    assert sorted(p.name for p in (work.folder / compose.OUTBOX_NAME).iterdir()) == [
         "East.eml", "all-regions.eml"]
     assert result.output.strip().endswith(
         "Error: 1 pack(s) could not be sent; see the messages above")
