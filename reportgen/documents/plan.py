@@ -50,7 +50,8 @@ from reportgen.analysis.lifecycle import REASONS, reason_details
 from reportgen.analysis.periods import day_ordinal, month_end, ordinal
 from reportgen.analysis.pipeline import Analysis
 from reportgen.analysis.tiers import KEY_TIERS
-from reportgen.documents import charts, fmt
+from reportgen.documents import fmt
+from reportgen.documents.charts.trend import sales_trend
 from reportgen.errors import DataError
 from reportgen.i18n import gettext, label, ngettext, pgettext
 from reportgen.inputs.config import Config
@@ -764,7 +765,7 @@ def _trend(ctx: _Context, months: np.ndarray, amount: np.ndarray,
     chart = None
     reason = None
     if any(v is not None and v != 0 for v in actual):
-        drawn = charts.sales_trend(
+        drawn = sales_trend(
             [_month_short(m, lang) for m in ords],
             [None if v is None else v / 100 for v in actual],
             None,
