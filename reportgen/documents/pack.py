@@ -44,8 +44,10 @@ import pandas as pd
 from babel.dates import format_date
 
 from reportgen import i18n
-from reportgen.analysis.kpis import ALL, ALL_NAMES, DEPARTMENTS, KpiTables, month_kpis, rag
+from reportgen.analysis.kpis import ALL, DEPARTMENTS, KpiTables, month_kpis
 from reportgen.analysis.lifecycle import lifecycle
+from reportgen.analysis.rag import rag
+from reportgen.analysis.targets import ALL_NAMES
 from reportgen.analysis.tiers import (
     COVERAGE,
     KEY_TIERS,
