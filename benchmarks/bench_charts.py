@@ -17,15 +17,12 @@ import statistics
 import time
 from collections.abc import Callable
 
-from reportgen.documents.charts import (
-    Chart,
-    bar_chart,
-    pareto_curve,
-    pipeline_by_verdict,
-    sales_trend,
-    tier_pyramid,
-    value_potential_quadrant,
-)
+from reportgen.documents.charts.bars import bar_chart, pipeline_by_verdict
+from reportgen.documents.charts.pareto import pareto_curve
+from reportgen.documents.charts.pyramid import tier_pyramid
+from reportgen.documents.charts.quadrant import value_potential_quadrant
+from reportgen.documents.charts.svg import Chart
+from reportgen.documents.charts.trend import sales_trend
 
 
 def cpu_ms(fn: Callable[[], object]) -> float:

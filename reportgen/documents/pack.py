@@ -44,8 +44,10 @@ import pandas as pd
 from babel.dates import format_date
 
 from reportgen import i18n
-from reportgen.analysis.kpis import ALL, ALL_NAMES, DEPARTMENTS, KpiTables, month_kpis, rag
+from reportgen.analysis.kpis import ALL, DEPARTMENTS, KpiTables, month_kpis
 from reportgen.analysis.lifecycle import lifecycle
+from reportgen.analysis.rag import rag
+from reportgen.analysis.targets import ALL_NAMES
 from reportgen.analysis.tiers import (
     COVERAGE,
     KEY_TIERS,
@@ -55,7 +57,13 @@ from reportgen.analysis.tiers import (
     tier_migration,
     value_tiers,
 )
-from reportgen.documents import charts, fmt
+from reportgen.documents import fmt
+from reportgen.documents.charts.bars import pipeline_by_verdict
+from reportgen.documents.charts.pareto import pareto_curve
+from reportgen.documents.charts.pyramid import tier_pyramid
+from reportgen.documents.charts.quadrant import value_potential_quadrant
+from reportgen.documents.charts.svg import Chart
+from reportgen.documents.charts.trend import sales_trend
 from reportgen.inputs.config import Config
 from reportgen.inputs.issues import Issue, Severity
 from reportgen.inputs.model import Dataset
@@ -539,7 +547,7 @@ def _trend_section(ctx: _Ctx) -> dict[str, Any]:
     """The sales trend chart and its table: actual, target and prior year per month."""
     months, actual, target, prior = _series(ctx)
     lang = ctx.lang
-    chart = charts.sales_trend(
+    chart = sales_trend(
         [_month_axis(m, lang) for m in months],
         [_units(v) for v in actual],
         None if all(t is None for t in target) else [_units(v) for v in target],
@@ -561,7 +569,7 @@ def _trend_section(ctx: _Ctx) -> dict[str, Any]:
     }
 
 
-def _chart(chart: charts.Chart | None) -> dict[str, str] | None:
+def _chart(chart: Chart | None) -> dict[str, str] | None:
     return None if chart is None else {"data_uri": chart.data_uri, "alt": chart.alt}
 
 
@@ -819,7 +827,7 @@ def _customer_section(ctx: _Ctx) -> dict[str, Any]:
             "value_share": pos / total_positive if total_positive else None,
             "coverage": i18n.label("coverage", _COVERAGE_CODES[COVERAGE[tier]], lang),
         })
-    pyramid = charts.tier_pyramid(
+    pyramid = tier_pyramid(
         [(t["label"], t["clients"], t["value_share"]) for t in tiers], lang=lang)
     threshold = ctx.analysis.high_potential_threshold
     known = clients[clients["potential_known"].astype(bool)]
@@ -827,7 +835,7 @@ def _customer_section(ctx: _Ctx) -> dict[str, Any]:
     if threshold is not None and len(known):
         points = zip(known.index, known["name"], known["current_value"],
                      known["untapped_potential"], known["tier"], strict=True)
-        quadrant = charts.value_potential_quadrant(
+        quadrant = value_potential_quadrant(
             [(_text(name) or str(i), _units(_int(x)), _units(_int(y)), str(tier))
              for i, name, x, y, tier in points],
             # The pack's heading names the chart; a second title inside it would repeat it.
@@ -841,7 +849,7 @@ def _customer_section(ctx: _Ctx) -> dict[str, Any]:
                              "cannot be set against potential.", lang)
     else:
         quadrant_reason = None
-    pareto = charts.pareto_curve([_units(_int(v)) for v in current], lang=lang, title="")
+    pareto = pareto_curve([_units(_int(v)) for v in current], lang=lang, title="")
     transactional, transactional_more = _transactional(ctx)
     top = ctx.row.get("top20_share")
     return {
@@ -1061,7 +1069,7 @@ def _pipeline_section(ctx: _Ctx) -> dict[str, Any]:
             "count": len(part), "value": int(part["value"].fillna(0).sum()),
             "weighted": int(part["weighted_value"].fillna(0).sum()),
         })
-    chart = charts.pipeline_by_verdict(
+    chart = pipeline_by_verdict(
         [(r["label"], r["value"] / 100, r["weighted"] / 100) for r in by_verdict if r["count"]],
         lang=lang)
     tier_of = ctx.clients["tier"]

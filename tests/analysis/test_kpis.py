@@ -21,10 +21,9 @@ from reportgen.analysis.kpis import (
     METRICS_COLUMNS,
     VERDICTS,
     KpiTables,
-    _marks,
     month_kpis,
-    rag,
 )
+from reportgen.analysis.rag import rag, rag_marks
 from reportgen.inputs.config import Config, RagConfig
 from tests import analysis_data as ad
 
@@ -637,7 +636,7 @@ def test_table_marks_agree_with_rag(lower: bool) -> None:
     pairs = [(a, c) for a in values for c in values]
     actual = pd.Series(pd.array([a for a, _ in pairs], dtype="Int64"))
     comparator = pd.Series(pd.array([c for _, c in pairs], dtype="Int64"))
-    marks = _marks(actual, comparator, lower, RagConfig())
+    marks = rag_marks(actual, comparator, lower, RagConfig())
     assert list(marks) == [rag(a, c, lower) for a, c in pairs]
 
 

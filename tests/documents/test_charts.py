@@ -6,21 +6,13 @@ from io import BytesIO
 import pytest
 from defusedxml import ElementTree
 
-from reportgen.documents.charts import (
-    FONT_FAMILY,
-    INK,
-    SVG_NS,
-    TARGET,
-    Chart,
-    _ticks,
-    bar_chart,
-    compact_amount,
-    pareto_curve,
-    pipeline_by_verdict,
-    sales_trend,
-    tier_pyramid,
-    value_potential_quadrant,
-)
+from reportgen.documents.charts.bars import bar_chart, pipeline_by_verdict
+from reportgen.documents.charts.pareto import pareto_curve
+from reportgen.documents.charts.pyramid import tier_pyramid
+from reportgen.documents.charts.quadrant import value_potential_quadrant
+from reportgen.documents.charts.svg import INK, SVG_NS, TARGET, Chart, _ticks
+from reportgen.documents.charts.text import FONT_FAMILY, compact_amount
+from reportgen.documents.charts.trend import sales_trend
 
 NS = {"s": SVG_NS}
 EVIL = "<script>&'\"</script>"

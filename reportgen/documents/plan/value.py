@@ -34,7 +34,8 @@ import pandas as pd
 from babel.dates import format_date
 
 from reportgen.analysis.tiers import KEY_TIERS
-from reportgen.documents import charts, fmt
+from reportgen.documents import fmt
+from reportgen.documents.charts.trend import sales_trend
 from reportgen.documents.plan.context import (
     Context,
     Sales,
@@ -185,7 +186,7 @@ def _trend(ctx: Context, months: np.ndarray, amount: np.ndarray,
     chart = None
     reason = None
     if any(v is not None and v != 0 for v in actual):
-        drawn = charts.sales_trend(
+        drawn = sales_trend(
             [_month_short(m, lang) for m in ords],
             [None if v is None else v / 100 for v in actual],
             None,
