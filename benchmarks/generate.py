@@ -18,10 +18,10 @@ Files written into ``--out`` (default ``benchmarks/data/<size>/``, which is not 
 * ``sales.xlsx`` — one Sales sheet of 10 columns (date, client_id, amount, order_id, product,
   quantity, unit_price, cost, region, account_manager), or ``sales.csv`` with ``--csv``.
 
-The small workbooks go through the bundled sample's XLSX writer
-(``reportgen.sample.dataset._xlsx``).
+The small workbooks go through the bundled sample's XLSX writer (``reportgen.sample.writer``).
 The sales sheet is too big for it (it builds the whole sheet as one string) and far too big for
-openpyxl (~0.2 ms a row), so it is streamed here: each row is one ``%``-format of its cells,
+openpyxl (~0.2 ms a row), so it is streamed here, into a package whose other parts, shared
+strings and zip entries come from that writer: each row is one ``%``-format of its cells,
 strings go to a shared-strings table as Excel itself writes them, dates are serial numbers with
 a date style, and the part is deflated at level 1 (level 6 takes about 6× as long for a file
 only a fifth smaller).
@@ -37,14 +37,13 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from xml.sax.saxutils import escape
 
 import numpy as np
 import pandas as pd
 
+from reportgen.inputs.load import column_letter
 from reportgen.inputs.schema import QUESTIONS, SHEETS
-from reportgen.sample.dataset import (
-    _ACTIONS,
+from reportgen.sample.clients import (
     _BRANDS,
     _COMPETITORS,
     _EN_FIRST,
@@ -55,29 +54,31 @@ from reportgen.sample.dataset import (
     _FIELDS,
     _GIVEN,
     _INDUSTRIES,
+    _PRODUCTS,
+    _SEASON,
+    _SURNAMES,
+)
+from reportgen.sample.dataset import (
+    _ACTIONS,
     _LEVELS,
     _NOTES,
-    _NS,
     _OPP_TITLES,
-    _PKG_REL,
-    _PRODUCTS,
-    _REL,
     _ROLE_TITLES,
-    _SEASON,
-    _SPELL,
     _STAGE_P,
     _STAGES,
-    _STAMP,
     _STATUS,
-    _STYLE_ID,
-    _STYLES_XML,
-    _SURNAMES,
-    _XML,
-    _header,
-    _sheet_name,
-    _styles,
-    _Table,
-    _xlsx,
+)
+from reportgen.sample.spelling import _SPELL, _header, _sheet_name, _styles
+from reportgen.sample.writer import (
+    NS,
+    REL,
+    STYLE_ID,
+    XML,
+    Table,
+    package_parts,
+    shared_strings_xml,
+    xlsx,
+    zip_entry,
 )
 
 
@@ -688,12 +689,12 @@ def regions_sheet(org: Org) -> dict[str, list[Any]]:
 # ---------------------------------------------------------------------------------------------
 
 
-def table(kind: str, values: dict[str, list[Any]], lang: str) -> _Table:
+def table(kind: str, values: dict[str, list[Any]], lang: str) -> Table:
     """A sheet for the sample's XLSX writer: localised name and headers, rows of cells."""
     columns = [SHEETS[kind].column(name) for name in values]
     rows = [list(row) for row in zip(*values.values(), strict=True)]
-    return _Table(_sheet_name(kind, lang), [_header(c, lang) for c in columns], rows,
-                  _styles(columns))
+    return Table(_sheet_name(kind, lang), [_header(c, lang) for c in columns], rows,
+                 _styles(columns))
 
 
 _SALES_ROW = (
@@ -702,7 +703,7 @@ _SALES_ROW = (
     '<c r="E%d" t="s"><v>%d</v></c><c r="F%d"><v>%d</v></c>'
     '<c r="G%d" s="{money}"><v>%.2f</v></c><c r="H%d" s="{money}"><v>%.2f</v></c>'
     '<c r="I%d" t="s"><v>%d</v></c><c r="J%d" t="s"><v>%d</v></c></row>'
-).format(**_STYLE_ID)
+).format(**STYLE_ID)
 _CHUNK_ROWS = 50_000
 
 
@@ -754,78 +755,17 @@ def _sheet_rows(cells: dict[str, np.ndarray], headers: int) -> Iterator[bytes]:
 
 def _sheet_head(n_rows: int) -> str:
     return (
-        f'{_XML}<worksheet xmlns="{_NS}" xmlns:r="{_REL}"><dimension ref="A1:J{n_rows + 1}"/>'
+        f'{XML}<worksheet xmlns="{NS}" xmlns:r="{REL}"><dimension ref="A1:J{n_rows + 1}"/>'
         '<sheetViews><sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" '
         'activePane="bottomLeft" state="frozen"/></sheetView></sheetViews>'
         '<sheetFormatPr defaultRowHeight="15"/><cols>'
         + "".join(f'<col min="{i}" max="{i}" width="{w}" customWidth="1"/>'
                   for i, w in enumerate((12, 10, 12, 16, 22, 9, 11, 12, 10, 12), 1))
         + '</cols><sheetData><row r="1">'
-        + "".join(f'<c r="{chr(65 + i)}1" s="{_STYLE_ID["bold"]}" t="s"><v>{i}</v></c>'
+        + "".join(f'<c r="{column_letter(i)}1" s="{STYLE_ID["bold"]}" t="s"><v>{i}</v></c>'
                   for i in range(len(SALES_COLUMNS)))
         + "</row>"
     )
-
-
-def _package_parts(sheet_name: str) -> dict[str, str]:
-    """Every part of the sales workbook but the sheet and the shared strings."""
-    stamp = _STAMP.strftime("%Y-%m-%dT%H:%M:%SZ")
-    ct = "application/vnd.openxmlformats-officedocument.spreadsheetml"
-    return {
-        "[Content_Types].xml": (
-            f'{_XML}<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-            '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.'
-            'relationships+xml"/><Default Extension="xml" ContentType="application/xml"/>'
-            f'<Override PartName="/xl/workbook.xml" ContentType="{ct}.sheet.main+xml"/>'
-            f'<Override PartName="/xl/worksheets/sheet1.xml" ContentType="{ct}.worksheet+xml"/>'
-            f'<Override PartName="/xl/sharedStrings.xml" ContentType="{ct}.sharedStrings+xml"/>'
-            f'<Override PartName="/xl/styles.xml" ContentType="{ct}.styles+xml"/>'
-            '<Override PartName="/docProps/core.xml" '
-            'ContentType="application/vnd.openxmlformats-package.core-properties+xml"/>'
-            '<Override PartName="/docProps/app.xml" ContentType="application/vnd.openxmlformats-'
-            'officedocument.extended-properties+xml"/></Types>'
-        ),
-        "_rels/.rels": (
-            f'{_XML}<Relationships xmlns="{_PKG_REL}">'
-            f'<Relationship Id="rId1" Type="{_REL}/officeDocument" Target="xl/workbook.xml"/>'
-            f'<Relationship Id="rId2" Type="{_PKG_REL}/metadata/core-properties" '
-            'Target="docProps/core.xml"/>'
-            f'<Relationship Id="rId3" Type="{_REL}/extended-properties" Target="docProps/app.xml"/>'
-            "</Relationships>"
-        ),
-        "docProps/core.xml": (
-            f'{_XML}<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/'
-            'metadata/core-properties" xmlns:dc="http://purl.org/dc/elements/1.1/" '
-            'xmlns:dcterms="http://purl.org/dc/terms/" '
-            'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><dc:creator>reportgen '
-            f'benchmarks</dc:creator><dcterms:created xsi:type="dcterms:W3CDTF">{stamp}'
-            f'</dcterms:created><dcterms:modified xsi:type="dcterms:W3CDTF">{stamp}'
-            "</dcterms:modified></cp:coreProperties>"
-        ),
-        "docProps/app.xml": (
-            f'{_XML}<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/'
-            'extended-properties"><Application>reportgen</Application></Properties>'
-        ),
-        "xl/workbook.xml": (
-            f'{_XML}<workbook xmlns="{_NS}" xmlns:r="{_REL}"><bookViews><workbookView/>'
-            f'</bookViews><sheets><sheet name="{escape(sheet_name)}" sheetId="1" r:id="rId1"/>'
-            "</sheets></workbook>"
-        ),
-        "xl/_rels/workbook.xml.rels": (
-            f'{_XML}<Relationships xmlns="{_PKG_REL}">'
-            f'<Relationship Id="rId1" Type="{_REL}/worksheet" Target="worksheets/sheet1.xml"/>'
-            f'<Relationship Id="rId2" Type="{_REL}/sharedStrings" Target="sharedStrings.xml"/>'
-            f'<Relationship Id="rId3" Type="{_REL}/styles" Target="styles.xml"/>'
-            "</Relationships>"
-        ),
-        "xl/styles.xml": _STYLES_XML,
-    }
-
-
-def _shared_strings(strings: Sequence[str], uses: int) -> bytes:
-    items = "".join(f"<si><t>{escape(s)}</t></si>" for s in strings)
-    return (f'{_XML}<sst xmlns="{_NS}" count="{uses}" uniqueCount="{len(strings)}">{items}'
-            "</sst>").encode()
 
 
 def write_sales_xlsx(path: Path, strings: list[str], cells: dict[str, np.ndarray],
@@ -834,22 +774,18 @@ def write_sales_xlsx(path: Path, strings: list[str], cells: dict[str, np.ndarray
     headers = [_header(SHEETS["sales"].column(c), lang) for c in SALES_COLUMNS]
     n_rows = len(cells["date"])
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
-        def entry(name: str) -> zipfile.ZipInfo:
-            info = zipfile.ZipInfo(name, date_time=_STAMP.timetuple()[:6])
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            return info
-
-        for name, text in _package_parts(_sheet_name("sales", lang)).items():
-            archive.writestr(entry(name), text.encode("utf-8"))
-        with archive.open(entry("xl/worksheets/sheet1.xml"), "w", force_zip64=True) as sheet:
+        parts = package_parts([_sheet_name("sales", lang)], "reportgen benchmarks",
+                              shared_strings=True)
+        for name, text in parts.items():
+            archive.writestr(zip_entry(name), text.encode("utf-8"))
+        with archive.open(zip_entry("xl/worksheets/sheet1.xml"), "w", force_zip64=True) as sheet:
             sheet.write(_sheet_head(n_rows).encode("utf-8"))
             for chunk in _sheet_rows(cells, len(headers)):
                 sheet.write(chunk)
             sheet.write(b"</sheetData></worksheet>")
         uses = len(headers) + 5 * n_rows
-        archive.writestr(entry("xl/sharedStrings.xml"),
-                         _shared_strings([*headers, *strings], uses))
+        archive.writestr(zip_entry("xl/sharedStrings.xml"),
+                         shared_strings_xml([*headers, *strings], uses))
 
 
 def write_sales_csv(path: Path, strings: list[str], cells: dict[str, np.ndarray],
@@ -909,9 +845,9 @@ def generate(size: Size, out: Path, *, seed: int = DEFAULT_SEED, lang: str = "en
     }
     out.mkdir(parents=True, exist_ok=True)
     clients_path, plan_path = out / "clients.xlsx", out / "plan.xlsx"
-    clients_path.write_bytes(_xlsx([table(k, sheets[k], lang) for k in (
+    clients_path.write_bytes(xlsx([table(k, sheets[k], lang) for k in (
         "clients", "opportunities", "contacts", "feedback", "actions", "activities")]))
-    plan_path.write_bytes(_xlsx([table(k, sheets[k], lang) for k in ("targets", "regions")]))
+    plan_path.write_bytes(xlsx([table(k, sheets[k], lang) for k in ("targets", "regions")]))
     strings, cells = sales_columns(lines, clients, org, lang)
     # Only one sales file may sit in the folder, or the loader would read the lines twice.
     sales_path = out / ("sales.csv" if as_csv else "sales.xlsx")

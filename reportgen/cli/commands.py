@@ -112,7 +112,7 @@ def init(settings: Settings, directory: Path) -> None:
     carry notes explaining each column, and a commented reportgen.toml. Existing files are
     never overwritten.
     """
-    from reportgen.sample.dataset import write_init_config, write_init_workbook
+    from reportgen.sample.init_example import write_init_config, write_init_workbook
 
     inputs = directory / "inputs"
     try:

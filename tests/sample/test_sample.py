@@ -31,12 +31,8 @@ from reportgen.inputs.schema import (
     sheet_kind_for,
 )
 from reportgen.sample import dataset as sample_module
-from reportgen.sample.dataset import (
-    SAMPLE_REPORT_MONTH,
-    write_init_config,
-    write_init_workbook,
-    write_sample,
-)
+from reportgen.sample.dataset import SAMPLE_REPORT_MONTH, write_sample
+from reportgen.sample.init_example import write_init_config, write_init_workbook
 
 SAMPLE_FILES = [
     "accounts.xlsx", "plan.xlsx", "sales-east.xlsx", "sales-south.xlsx", "sales-north.xlsx",
