@@ -133,7 +133,7 @@ def send(settings: Settings, dry_run: bool, yes: bool, resend: bool,
     password_env. Nothing is sent before you confirm (or give --yes).
     """
     from reportgen.delivery import send as mail
-    from reportgen.documents.pack import pack_regions
+    from reportgen.documents.pack.context import pack_regions
     from reportgen.outputs.manifest import read_manifest
 
     config = settings.config()
