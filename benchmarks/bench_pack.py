@@ -24,7 +24,7 @@ from typing import Any
 from pypdf import PdfReader
 
 from reportgen.analysis.pipeline import analyse, resolve_month
-from reportgen.documents.pack import PACK_TEMPLATE, pack_document_title, pack_view
+from reportgen.documents.pack.view import PACK_TEMPLATE, pack_document_title, pack_view
 from reportgen.documents.pdf import render_pdf
 from reportgen.documents.render import make_environment
 from reportgen.inputs.config import load_config

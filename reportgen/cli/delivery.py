@@ -142,7 +142,7 @@ def send(settings: Settings, dry_run: bool, yes: bool, resend: bool,
     from reportgen.delivery.ledger import read_ledger
     from reportgen.delivery.recipients import sender_address
     from reportgen.delivery.smtp import Mailer, check_email_settings, deliver, password_for
-    from reportgen.documents.pack import pack_regions
+    from reportgen.documents.pack.context import pack_regions
     from reportgen.outputs.manifest import read_manifest
 
     config = settings.config()

@@ -47,7 +47,7 @@ from reportgen.delivery.recipients import (
     sender_address,
 )
 from reportgen.documents import fmt
-from reportgen.documents.pack import region_supervisor
+from reportgen.documents.pack.context import region_supervisor
 from reportgen.errors import DataError
 
 __all__ = [
@@ -335,7 +335,7 @@ def plan_messages(*, folder: Path, manifest: Mapping[str, Any], analysis: Any, d
                   only: Sequence[str | None] | None = None) -> tuple[list[Outgoing],
                                                                      list[Skipped]]:
     """The messages to send now and the packs held back (with the reason), in pack order."""
-    from reportgen.documents.pack import pack_regions
+    from reportgen.documents.pack.context import pack_regions
     from reportgen.outputs.manifest import previous_outputs
     from reportgen.outputs.slug import pack_stems
 

@@ -282,7 +282,7 @@ def _view(month: Month, job: Job) -> tuple[dict[str, Any], str]:
 
         view = plan_view(month.analysis, month.dataset, job.key, month.config, month.lang)
         return view, plan_document_title(view)
-    from reportgen.documents.pack import pack_document_title, pack_view
+    from reportgen.documents.pack.view import pack_document_title, pack_view
 
     view = pack_view(month.analysis, month.dataset, job.key or None, month.config, month.lang)
     return view, pack_document_title(view)
@@ -364,7 +364,8 @@ class Selection:
 
 def build_jobs(analysis: Any, selection: Selection) -> list[Job]:
     """The plan and pack jobs the selection asks for (their views are built by the workers)."""
-    from reportgen.documents.pack import PACK_TEMPLATE, pack_regions
+    from reportgen.documents.pack.context import pack_regions
+    from reportgen.documents.pack.view import PACK_TEMPLATE
     from reportgen.documents.plan.view import PLAN_TEMPLATE, default_plan_clients
 
     jobs: list[Job] = []

@@ -41,14 +41,9 @@ from pypdf import PdfReader
 from reportgen.analysis.kpis import month_kpis
 from reportgen.analysis.pipeline import analyse
 from reportgen.documents import fmt
-from reportgen.documents.pack import (
-    PACK_TEMPLATE,
-    monthly_sales,
-    monthly_targets,
-    pack_document_title,
-    pack_regions,
-    pack_view,
-)
+from reportgen.documents.pack.context import pack_regions
+from reportgen.documents.pack.series import monthly_sales, monthly_targets
+from reportgen.documents.pack.view import PACK_TEMPLATE, pack_document_title, pack_view
 from reportgen.documents.pdf import render_pdf
 from reportgen.documents.render import make_environment
 from reportgen.inputs.config import Config
