@@ -47,7 +47,8 @@ from reportgen.inputs.schema import (
     normalise_name,
     sheet_kind_for,
 )
-from reportgen.inputs.values import ColumnResult, convert_column, show
+from reportgen.inputs.values.cells import ColumnResult, show
+from reportgen.inputs.values.columns import convert_column
 
 if TYPE_CHECKING:
     from reportgen.inputs.tail import Tail
