@@ -9,7 +9,7 @@ import numpy as np
 
 from reportgen.inputs.config import Config
 from reportgen.inputs.schema import SHEETS
-from reportgen.inputs.values import convert_column
+from reportgen.inputs.values.columns import convert_column
 
 RUNS = 5
 N = 1_000_000

@@ -15,6 +15,8 @@ Canonical dtypes in the loaded frames:
 * ``bool``: ``boolean`` (nullable).
 * ``month``: ``str`` ``"YYYY-MM"``.
 * ``emails``: ``str`` with the addresses joined by ``","``.
+
+A canonical column absent from the input is there all blank, in its dtype (:func:`blank_column`).
 """
 
 from __future__ import annotations
@@ -22,6 +24,9 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
 
 #: Address columns added to every loaded frame.
 FILE, SHEET, ROW = "_file", "_sheet", "_row"
@@ -306,3 +311,27 @@ def sheet_kind_for(name: str) -> SheetKind | None:
         if any(normalise_name(s) == key for s in kind.synonyms):
             return kind
     return None
+
+
+#: What a stored dtype becomes when a column is absent from the input.
+_BLANK_DTYPES = {
+    "date": "datetime64[ns]",
+    "money": "Int64",
+    "int": "Int64",
+    "score": "Int64",
+    "number": "float64",
+    "percent": "float64",
+    "bool": "boolean",
+}
+
+
+def blank_column(col: Column, n: int) -> pd.Series:
+    """An all-blank column of ``col``'s canonical dtype, for a column absent from the input."""
+    dtype = _BLANK_DTYPES.get(col.type, "object")
+    if dtype == "object":
+        return pd.Series([None] * n, dtype="object")
+    if dtype == "datetime64[ns]":
+        return pd.Series(np.full(n, np.datetime64("NaT"), dtype="datetime64[ns]"))
+    if dtype == "float64":
+        return pd.Series(np.full(n, np.nan))
+    return pd.Series([pd.NA] * n, dtype=dtype)

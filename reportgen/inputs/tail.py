@@ -4,9 +4,9 @@ A million-line sheet read cell by cell costs a Python object per cell. When the 
 a sheet's data rows as typed columns from fastexcel (:mod:`reportgen.inputs.reading.columnar`), they
 stay here as Arrow arrays, and each column is turned into Python values only once per
 *distinct* value: a ledger repeats its client ids, dates, products and regions thousands of
-times. The converters of :mod:`reportgen.inputs.values` then read those distinct cells exactly as
-they read cells from the cell-by-cell reader, so both paths give the same values, problems
-and notes (tests/inputs/test_columnar.py compares them).
+times. The converters of :mod:`reportgen.inputs.values.columns` then read those distinct
+cells exactly as they read cells from the cell-by-cell reader, so both paths give the same
+values, problems and notes (tests/inputs/test_columnar.py compares them).
 
 A column of a type this module does not hand over faithfully (durations, times of day,
 mixed types) makes the whole sheet fall back to the cell-by-cell reader.
@@ -25,7 +25,8 @@ import pyarrow.compute as pc
 
 from reportgen.inputs import schema
 from reportgen.inputs.config import Config
-from reportgen.inputs.values import ColumnResult, convert_column
+from reportgen.inputs.values.cells import ColumnResult
+from reportgen.inputs.values.columns import convert_column
 
 #: python-calamine reads a serial below 1 as a time of day, which Arrow holds as a timestamp
 #: on 1899-12-31: such a column is not handed over.

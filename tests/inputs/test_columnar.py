@@ -25,7 +25,7 @@ from reportgen.inputs.reading import columnar, xlsx
 from reportgen.inputs.reading.sheets import RawSheet
 from reportgen.inputs.schema import SHEETS
 from reportgen.inputs.tail import Tail
-from reportgen.inputs.values import convert_column
+from reportgen.inputs.values.columns import convert_column
 from tests import hostile_corpus as corpus
 from tests.hostile_corpus import DateSerial, ErrorCell, Formula, Sheet, write_xlsx
 

@@ -44,13 +44,11 @@ from reportgen.cli.app import cli
 from reportgen.inputs import schema
 from reportgen.inputs.config import Config
 from reportgen.inputs.load import load_inputs
-from reportgen.inputs.values import (
-    CellValueError,
-    convert_column,
-    parse_date,
-    parse_id,
-    parse_money,
-)
+from reportgen.inputs.values.amounts import parse_money
+from reportgen.inputs.values.cells import CellValueError
+from reportgen.inputs.values.columns import convert_column
+from reportgen.inputs.values.dates import parse_date
+from reportgen.inputs.values.ids import parse_id
 from reportgen.outputs.slug import pack_stems, plan_stems, safe_join
 from tests import hostile_corpus as corpus
 

@@ -18,26 +18,12 @@ from hypothesis import strategies as st
 from reportgen.inputs import schema
 from reportgen.inputs.config import Config
 from reportgen.inputs.issues import Severity
-from reportgen.inputs.values import (
-    CellProblem,
-    CellValueError,
-    DateReading,
-    convert_column,
-    parse_bool,
-    parse_date,
-    parse_emails,
-    parse_enum,
-    parse_id,
-    parse_int,
-    parse_money,
-    parse_month,
-    parse_number,
-    parse_percent,
-    parse_score,
-    parse_text,
-    read_date_text,
-    show,
-)
+from reportgen.inputs.values.amounts import parse_int, parse_money, parse_number, parse_percent
+from reportgen.inputs.values.cells import CellProblem, CellValueError, show
+from reportgen.inputs.values.choices import parse_bool, parse_enum, parse_score
+from reportgen.inputs.values.columns import convert_column
+from reportgen.inputs.values.dates import DateReading, parse_date, parse_month, read_date_text
+from reportgen.inputs.values.ids import parse_emails, parse_id, parse_text
 
 REALDATA = Path(__file__).resolve().parents[3] / "shared" / "realdata"
 CONFIG = Config()

@@ -1,0 +1,376 @@
+"""Amounts, numbers, whole numbers and percentages, as text or as numbers.
+
+Money is exact integer cents, rounded half away from zero from the *typed* value: a float goes
+through ``Decimal(repr(x))``, so 2.675 is 268 cents although the float is 2.67499…. "12,34" is
+refused unless ``[format] decimal_comma`` says commas are decimals; with it, "." separates
+thousands. A lone "-" is zero (Excel's accounting format); 万/亿 multiply.
+
+:func:`convert_numeric` reads a money or number column with vectorised paths for the common
+large columns (floats, whole numbers, plain-number text); every other cell goes through the
+scalar parsers.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from decimal import ROUND_HALF_UP, Decimal
+
+import numpy as np
+import pandas as pd
+
+from reportgen.inputs.values.cells import (
+    BLANK,
+    DECIMAL,
+    DIGITS,
+    FLOAT,
+    INT,
+    STR,
+    CellProblem,
+    CellValueError,
+    ColumnResult,
+    Converter,
+    clean_text,
+    column_result,
+    common_failures,
+    is_blank_text,
+    kind_of,
+    kinds_of,
+    plain,
+    quote,
+    run,
+    take,
+)
+
+#: Amounts at or above this (in currency units) cannot be a sales figure and would overflow cents.
+MONEY_LIMIT = Decimal(10) ** 16
+
+
+_CURRENCY = re.compile(
+    r"US\$|HK\$|NT\$|A\$|C\$|S\$|R\$|CNY|RMB|USD|EUR|GBP|HKD|JPY|TWD|SGD|AUD|CAD|CHF|INR|KRW"
+    r"|人民币|[¥$€£₩₹元圆块]",
+    re.IGNORECASE,
+)
+_CURRENCY_START = re.compile(rf"^(?:{_CURRENCY.pattern})\s*", re.IGNORECASE)
+_CURRENCY_END = re.compile(rf"\s*(?:{_CURRENCY.pattern})$", re.IGNORECASE)
+_MINUS = "-\u2212\u2013"
+_MAGNITUDE = {"万": 4, "亿": 8}
+_EXPONENT = re.compile(r"(?P<mant>\d+(?:[.,]\d*)?|[.,]\d+)[eE](?P<exp>[+-]?\d{1,4})")
+_GROUPED = {
+    False: re.compile(r"\d{1,3}(?:,\d{3})+|\d{1,3}(?:'\d{3})+|\d{1,3}(?: \d{3})+"
+                      r"|\d{1,2}(?:,\d{2})+,\d{3}"),
+    True: re.compile(r"\d{1,3}(?:\.\d{3})+|\d{1,3}(?:'\d{3})+|\d{1,3}(?: \d{3})+"),
+}
+_NUMBER_HINT = {
+    "an amount": "write a number such as 1234.50; a currency sign, thousands separators "
+                 "and brackets for negatives are fine",
+    "a number": "write a number such as 12.5",
+    "a whole number": "write a whole number such as 12",
+    "a percentage": "write a percentage such as 25% (or 0.25)",
+}
+
+
+def _strip_currency(text: str) -> tuple[str, bool]:
+    """Text without one leading and one trailing currency sign or code."""
+    if text[:1].isdigit() and text[-1:].isdigit():
+        return text, False
+    stripped = _CURRENCY_END.sub("", _CURRENCY_START.sub("", text, count=1), count=1)
+    return stripped, stripped != text
+
+
+def _body_decimal(body: str, decimal_comma: bool) -> Decimal | None:
+    """The number in ``body`` (digits, separators) under one decimal convention, or None."""
+    point = "," if decimal_comma else "."
+    m = _EXPONENT.fullmatch(body)
+    if m is not None:
+        mant = m["mant"]
+        if (point == "." and "," in mant) or (point == "," and "." in mant):
+            return None
+        return Decimal(mant.replace(",", ".")).scaleb(int(m["exp"]))
+    whole, sep, frac = body.partition(point)
+    if point in frac or (sep and not DIGITS.fullmatch(frac or "0")):
+        return None
+    if not whole:
+        if not frac:
+            return None
+        whole = "0"
+    elif not DIGITS.fullmatch(whole):
+        if _GROUPED[decimal_comma].fullmatch(whole) is None:
+            return None
+        whole = re.sub(r"[^\d]", "", whole)
+    return Decimal(f"{whole}.{frac}" if frac else whole)
+
+
+def _convention_text(value: Decimal, decimal_comma: bool) -> str:
+    """``value`` written in the configured convention, for a hint."""
+    text = format(value, "f")
+    return text.replace(".", ",") if decimal_comma else text
+
+
+def text_decimal(text: str, *, decimal_comma: bool, noun: str, currency: bool,
+                 dash_is_zero: bool = False, shown: object = None) -> Decimal:
+    """Read a number written as text: sign, brackets, currency, separators, 万/亿."""
+    hint = _NUMBER_HINT[noun]
+    quoted = quote(text if shown is None else shown)
+    s = clean_text(text)
+    negative = False
+    if currency:
+        s, _ = _strip_currency(s)
+    if len(s) >= 2 and s[0] == "(" and s[-1] == ")":
+        negative = True
+        s = s[1:-1].strip()
+        if currency:
+            s, _ = _strip_currency(s)
+    if dash_is_zero and s in ("-", "\u2013", "\u2014"):
+        # Excel's accounting format shows zero as a lone dash.
+        return Decimal(0)
+    if s[:1] in ("+", *_MINUS):
+        if negative:
+            raise CellValueError(f"cannot read {quoted} as {noun}", hint)
+        negative = s[0] != "+"
+        s = s[1:].strip()
+        if currency:
+            s, _ = _strip_currency(s)
+    elif s[-1:] in _MINUS and len(s) > 1 and not negative:
+        # Accounting systems (SAP) write a trailing minus: "1,234.00-".
+        negative = True
+        s = s[:-1].strip()
+        if currency:
+            s, _ = _strip_currency(s)
+    scale = 0
+    if s[-1:] in _MAGNITUDE:
+        scale = _MAGNITUDE[s[-1]]
+        s = s[:-1].strip()
+    value = _body_decimal(s, decimal_comma)
+    if value is None:
+        other = _body_decimal(s, not decimal_comma) if s else None
+        if other is not None and not decimal_comma:
+            why = "the comma may be a decimal comma" if "," in s else (
+                "the dots may separate thousands")
+            raise CellValueError(
+                f"cannot read {quoted} as {noun}: {why}",
+                f"write {_convention_text(other, False)}; if your files use decimal commas "
+                "(1.234,50), set decimal_comma = true under [format] in reportgen.toml",
+            )
+        if other is not None:
+            raise CellValueError(
+                f"cannot read {quoted} as {noun}: it has a decimal point, but the "
+                "settings say decimal comma",
+                f"write {_convention_text(other, True)}; or set decimal_comma = false under "
+                "[format] in reportgen.toml",
+            )
+        raise CellValueError(f"cannot read {quoted} as {noun}", hint)
+    value = value.scaleb(scale)
+    return -value if negative else value
+
+
+def decimal_of(cell: object, *, noun: str, decimal_comma: bool, currency: bool,
+               dash_is_zero: bool = False) -> Decimal | None:
+    """Any cell as an exact Decimal (floats via their shortest repr), or None when blank."""
+    hint = _NUMBER_HINT[noun]
+    kind = kind_of(cell)
+    if kind == BLANK:
+        return None
+    common_failures(cell, noun, hint)
+    if kind == STR:
+        text = str(cell)
+        if is_blank_text(text):
+            return None
+        return text_decimal(text, decimal_comma=decimal_comma, noun=noun, currency=currency,
+                            dash_is_zero=dash_is_zero)
+    if kind == FLOAT:
+        x = float(cell)  # type: ignore[arg-type]
+        if not math.isfinite(x):
+            raise CellValueError(f"cannot read {quote(cell)} as {noun}", hint)
+        # repr is the shortest text that gives back this float: what the person typed,
+        # so 0.1 + 0.2 style noise never moves a rounding.
+        return Decimal(repr(x))
+    if kind == INT:
+        return Decimal(int(cell))  # type: ignore[call-overload]
+    if kind == DECIMAL:
+        value = Decimal(cell)  # type: ignore[arg-type]
+        if not value.is_finite():
+            raise CellValueError(f"cannot read {quote(cell)} as {noun}", hint)
+        return value
+    raise CellValueError(f"cannot read {quote(cell)} as {noun}", hint)
+
+
+def _cents(cell: object, value: Decimal) -> int:
+    """Exact cents of an amount, half away from zero."""
+    if abs(value) >= MONEY_LIMIT:
+        raise CellValueError(f"the amount {quote(cell)} is too large",
+                             "check the amount for extra digits")
+    return int((value * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def parse_money(cell: object, *, decimal_comma: bool = False) -> int | None:
+    """An amount in integer cents (half away from zero), or None for a blank cell."""
+    value = decimal_of(cell, noun="an amount", decimal_comma=decimal_comma, currency=True,
+                       dash_is_zero=True)
+    return None if value is None else _cents(cell, value)
+
+
+def _money_with_note(cell: object, decimal_comma: bool) -> tuple[int | None, str, str]:
+    """Cents, with a warning when an amount typed as text had more than two decimals."""
+    value = decimal_of(cell, noun="an amount", decimal_comma=decimal_comma, currency=True,
+                       dash_is_zero=True)
+    if value is None:
+        return None, "", ""
+    cents = _cents(cell, value)
+    # Excel's own floats carry long tails (12.3 * 3); only typed text is worth a word.
+    if kind_of(cell) == STR and value != Decimal(cents).scaleb(-2):
+        shown = _convention_text(Decimal(cents).scaleb(-2), decimal_comma)
+        hint = ("check the decimal separator: decimal_comma = true under [format] in "
+                "reportgen.toml reads 1,234 as 1.234" if decimal_comma
+                else "round the amount to cents in the workbook")
+        return cents, f"the amount {quote(cell)} has more than two decimals; read as {shown}", (
+            hint)
+    return cents, "", ""
+
+
+def parse_number(cell: object, *, decimal_comma: bool = False) -> float | None:
+    """A number as a float, or None for a blank cell."""
+    value = decimal_of(cell, noun="a number", decimal_comma=decimal_comma, currency=True)
+    if value is None:
+        return None
+    number = float(value)
+    if not math.isfinite(number):
+        raise CellValueError(f"the number {quote(cell)} is too large",
+                             "check the number for extra digits")
+    return number
+
+
+def parse_int(cell: object, *, decimal_comma: bool = False) -> int | None:
+    """A whole number (``3`` or ``3.0``), or None for a blank cell."""
+    value = decimal_of(cell, noun="a whole number", decimal_comma=decimal_comma, currency=False)
+    if value is None:
+        return None
+    if value != value.to_integral_value():
+        raise CellValueError(f"{quote(cell)} is not a whole number",
+                             _NUMBER_HINT["a whole number"])
+    if abs(value) >= 2**53:
+        raise CellValueError(f"the number {quote(cell)} is too large",
+                             "check the number for extra digits")
+    return int(value)
+
+
+def _percent_range_text(x: float) -> str:
+    return f"{x * 100:g}%"
+
+
+def parse_percent(cell: object, *, decimal_comma: bool = False, low: float = 0.0,
+                  high: float = 1.0) -> float | None:
+    """A percentage as a fraction: 0.25, "25%" and 25 all give 0.25; None for a blank cell."""
+    kind = kind_of(cell)
+    value: Decimal | None
+    if kind == STR and clean_text(str(cell)).endswith("%"):
+        body = clean_text(str(cell))[:-1].strip()
+        value = text_decimal(body, decimal_comma=decimal_comma, noun="a percentage",
+                             currency=False, shown=cell) / 100
+    else:
+        value = decimal_of(cell, noun="a percentage", decimal_comma=decimal_comma,
+                           currency=False)
+        if value is None:
+            return None
+        if abs(value) > 1:
+            # SPEC: numbers above 1 are percents (25 means 25%).
+            value = value / 100
+    if not low <= value <= high:
+        raise CellValueError(
+            f"{quote(cell)} is not a percentage between {_percent_range_text(low)} and "
+            f"{_percent_range_text(high)}",
+            _NUMBER_HINT["a percentage"],
+        )
+    return float(value)
+
+
+# --------------------------------------------------------------------------- columns
+
+_PLAIN_CENTS = re.compile(r"-?\d{1,13}(?:\.\d{1,2})?")
+_PLAIN_NUMBER = re.compile(r"-?\d{1,15}(?:\.\d{1,15})?")
+
+
+def _plain_numbers(texts: list[str], pattern: re.Pattern[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Floats of the texts that are plain ASCII numbers (the bulk of a CSV), and which those are."""
+    ok = np.array([pattern.fullmatch(t) is not None for t in texts], dtype=bool)
+    numbers = np.zeros(len(texts), dtype=np.float64)
+    if ok.any():
+        numbers[ok] = np.array([texts[i] for i in np.flatnonzero(ok).tolist()],
+                               dtype=object).astype(np.float64)
+    return numbers, ok
+
+
+def _bulk_cents(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Cents of plain texts like "2871.5": at most 2 decimals and 15 digits, so float is exact."""
+    numbers, ok = _plain_numbers(texts, _PLAIN_CENTS)
+    return np.rint(numbers * 100).astype(np.int64), ok
+
+
+def _bulk_numbers(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    return _plain_numbers(texts, _PLAIN_NUMBER)
+
+def _cents_from_floats(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Cents of floats where a vectorised rounding is provably the exact one, and which those are.
+
+    Below 10 million the product x·100 is within 4e-7 of the exact decimal value, so only
+    values within 1e-6 of a half cent can round differently; those (and non-finite or large
+    values) are left to :func:`parse_money`, which rounds ``Decimal(repr(x))``.
+    """
+    with np.errstate(invalid="ignore", over="ignore"):
+        y = x * 100
+        ok = np.isfinite(x) & (np.abs(x) < 1e7)
+        near_half = np.abs(np.abs(y - np.trunc(y)) - 0.5) < 1e-6
+        ok &= ~near_half
+        cents = np.where(ok, np.rint(np.where(ok, y, 0)), 0).astype(np.int64)
+    return cents, ok
+
+
+def _int64s(values: list[object], limit: int) -> tuple[np.ndarray, np.ndarray]:
+    """Whole numbers (openpyxl reads 120.0 as 120) as int64, and which are below ``limit``."""
+    try:
+        whole = np.array(values, dtype=np.int64)
+    except OverflowError:  # a huge integer: let the one-by-one path say so
+        return np.zeros(len(values), dtype=np.int64), np.zeros(len(values), dtype=bool)
+    return whole, np.abs(whole) < limit
+
+
+def _finite_floats(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    return x, np.isfinite(x)
+
+
+def convert_numeric(cells: list[object], *, money: bool, decimal_comma: bool) -> ColumnResult:
+    """A money column as Int64 cents, or a number column as float64; floats in bulk."""
+    n = len(cells)
+    numbers = np.zeros(n, dtype=np.int64 if money else np.float64)
+    valid = np.zeros(n, dtype=bool)
+    kinds = kinds_of(cells)
+    problems: list[CellProblem] = []
+    rest = [np.flatnonzero((kinds != FLOAT) & (kinds != INT) & (kinds != BLANK))]
+    pos = np.flatnonzero(kinds == FLOAT)
+    if pos.size:
+        fast = _cents_from_floats if money else _finite_floats
+        found, ok = fast(np.array(take(cells, pos), dtype=np.float64))
+        numbers[pos[ok]], valid[pos[ok]] = found[ok], True
+        rest.append(pos[~ok])
+    pos = np.flatnonzero(kinds == INT)
+    if pos.size:
+        whole, ok = _int64s(take(cells, pos), limit=10**16 if money else 2**53)
+        numbers[pos[ok]], valid[pos[ok]] = whole[ok] * (100 if money else 1), True
+        rest.append(pos[~ok])
+    todo = np.sort(np.concatenate(rest)).tolist()
+    convert: Converter
+    if money:
+        convert = lambda c: _money_with_note(c, decimal_comma)  # noqa: E731
+    else:
+        convert = plain(lambda c: parse_number(c, decimal_comma=decimal_comma))
+    bulk = None if decimal_comma else (_bulk_cents if money else _bulk_numbers)
+    read = run(cells, todo, convert, problems, bulk=bulk)
+    got = ~pd.isna(read)
+    if got.any():
+        where = np.asarray(todo, dtype=np.int64)[got]
+        numbers[where], valid[where] = read[got].astype(numbers.dtype), True
+    if money:
+        return column_result(pd.Series(pd.arrays.IntegerArray(numbers.astype(np.int64), ~valid)),
+                             problems)
+    numbers[~valid] = np.nan
+    return column_result(pd.Series(numbers), problems)
