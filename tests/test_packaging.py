@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -14,9 +15,19 @@ ROOT = Path(__file__).resolve().parents[1]
 
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory) -> Path:
+    # Built from a copy of the sources: setuptools reuses a checkout's build/ folder, whose
+    # stale modules would hide a package missing from pyproject.toml.
+    source = tmp_path_factory.mktemp("source") / "reportgen"
+    top_level = {".git", ".venv", "build", "dist", "outputs", "benchmarks", "tests"}
+
+    def ignore(folder: str, names: list[str]) -> set[str]:
+        skipped = {n for n in names if n == "__pycache__" or n.endswith((".egg-info", "_cache"))}
+        return skipped | (top_level & set(names) if Path(folder) == ROOT else set())
+
+    shutil.copytree(ROOT, source, ignore=ignore)
     out = tmp_path_factory.mktemp("wheel")
     result = subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(out), str(ROOT)],
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(out), str(source)],
         capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     (path,) = out.glob("reportgen-*.whl")
@@ -34,6 +45,13 @@ def test_wheel_ships_templates_catalogs_and_entry_point(wheel):
     entry_points = next(n for n in names if n.endswith("entry_points.txt"))
     text = zipfile.ZipFile(wheel).read(entry_points).decode()
     assert "reportgen = reportgen.cli.app:main" in text
+
+
+@pytest.mark.slow
+def test_wheel_holds_every_module_of_the_package(wheel):
+    names = set(zipfile.ZipFile(wheel).namelist())
+    modules = sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "reportgen").rglob("*.py"))
+    assert [m for m in modules if m not in names] == [], "list the sub-package in pyproject.toml"
 
 
 @pytest.mark.slow
