@@ -1,25 +1,39 @@
-"""Document languages: gettext catalogs for English and Simplified Chinese, and the glossary.
+"""Languages: gettext catalogs for English and Simplified Chinese, messages shown later, glossary.
 
-The catalogs are ordinary gettext ``.po`` files under ``reportgen/locale/<lang>/LC_MESSAGES``,
-read at run time with Babel and compiled in memory (a few milliseconds, once per process).
-Reading ``.po`` rather than shipping compiled ``.mo`` files means an editable install and a
-wheel behave the same and nobody has to remember a build step.
+The catalogs are gettext ``.po`` files under ``reportgen/locale/<lang>/LC_MESSAGES``, one per
+domain (the documents' ``reportgen``, ``plan``, ``pack``, ``index``, ``email``; the tool's own
+``messages``; Click's ``click``). They are kept by Babel (``scripts/catalogs.sh`` extracts
+the messages with ``babel.cfg`` and updates every domain) and compiled to ``.mo`` files
+committed beside them, which is what is read at run time: a compiled catalog opens in well
+under a millisecond in every process and worker, an editable install and a wheel read the same
+files, and ``tests/test_i18n.py`` fails when a ``.mo`` is older than its ``.po``.
 
 Msgids are the English text. The glossary words SPEC prescribes (tiers, stages, gates,
 verdicts, relationship, coverage) carry a gettext context - the kind - because short English
 words such as "New" or "Lost" mean different things in different places.
+
+A message that is made in one place and shown in another (an input problem found deep in the
+loader, printed by the command line and exported to data-quality.xlsx) is a :class:`Text`,
+made with :func:`N_`: it *is* its English text (a ``str``), and keeps its msgid and
+parameters so that :func:`render` can show it in any language later. Parameters are inserted
+unchanged (a cell value, a file or sheet name as the workbook spells it); a :class:`Term`
+carries its own words in each language (a canonical column name with its Chinese explanation,
+shown the first time it appears in a line).
 """
 
 from __future__ import annotations
 
+import os
+import re
+from collections.abc import Iterable, Mapping
+from contextvars import ContextVar
 from functools import lru_cache
-from io import BytesIO
 from pathlib import Path
+from typing import Any
 
 from babel.messages.catalog import Catalog
-from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from babel.support import Translations
+from babel.support import NullTranslations, Translations
 
 #: What a blank figure or code reads as, in every language.
 BLANK = "—"
@@ -27,8 +41,12 @@ BLANK = "—"
 LOCALES: dict[str, str] = {"en": "en", "zh": "zh_Hans_CN"}
 #: Document languages reportgen supports.
 LANGS: tuple[str, ...] = ("en", "zh")
-#: gettext domain (the catalog file name).
+#: gettext domain of the documents' main catalog (the glossary lives there).
 DOMAIN = "reportgen"
+#: The domain of the tool's own messages: input checks, summaries, help texts.
+MESSAGES_DOMAIN = "messages"
+#: The domain of Click's own messages ("No such option", "Show this message and exit.").
+CLICK_DOMAIN = "click"
 #: Folder holding ``<lang>/LC_MESSAGES/reportgen.po``.
 LOCALE_DIR = Path(__file__).resolve().parent / "locale"
 #: The value of ``<html lang>`` per language (BCP 47, script subtag for Chinese).
@@ -86,6 +104,17 @@ LABELS: dict[str, dict[str, str]] = {
 }
 
 
+def declared_messages() -> list[tuple[str | None, str | tuple[str, str]]]:
+    """(context, msgid) of the words looked up from the tables above, which Babel cannot see.
+
+    ``scripts/catalog_domains.py`` adds them to the main catalog's template.
+    """
+    found: list[tuple[str | None, str | tuple[str, str]]] = [
+        (kind, english) for kind, table in LABELS.items() for english in table.values()]
+    found.append((None, ("%(count)s client", "%(count)s clients")))
+    return found
+
+
 def check_lang(lang: str) -> str:
     """``lang`` if reportgen has documents in it, else ValueError naming the choices."""
     if lang not in LANGS:
@@ -101,8 +130,9 @@ def catalog_path(lang: str) -> Path:
 def catalog_paths(lang: str) -> list[Path]:
     """Every ``.po`` file for ``lang``: the main one, then the others by name.
 
-    Each kind of document keeps its words in a ``.po`` file of its own beside the main one;
-    they are merged into one catalog.
+    Each kind of document, the tool's messages and Click's messages keep their words in a
+    ``.po`` file (a gettext domain) of their own beside the main one; they are merged into
+    one catalog.
     """
     main = catalog_path(lang)
     return [main, *sorted(p for p in main.parent.glob("*.po") if p != main)]
@@ -125,13 +155,21 @@ def read_catalog(lang: str) -> Catalog:
 
 
 @lru_cache(maxsize=len(LANGS))
-def translations(lang: str) -> Translations:
-    """The compiled gettext catalog for ``lang`` (cached for the life of the process)."""
-    catalog = read_catalog(lang)
-    compiled = BytesIO()
-    write_mo(compiled, catalog)  # fuzzy entries are left out, as gettext does
-    compiled.seek(0)
-    return Translations(fp=compiled, domain=DOMAIN)
+def translations(lang: str) -> NullTranslations:
+    """The compiled catalogs of ``lang``, merged (cached for the life of the process).
+
+    Read from the ``.mo`` files beside the ``.po`` files; where two domains translate the
+    same msgid, the first file (the main one, then by name) wins, as in :func:`read_catalog`.
+    """
+    main, *others = catalog_paths(lang)
+    with main.with_suffix(".mo").open("rb") as handle:
+        merged = Translations(fp=handle, domain=DOMAIN)  # its header gives the plural rule
+    for po in others:
+        with po.with_suffix(".mo").open("rb") as handle:
+            part = Translations(fp=handle, domain=po.stem)
+        for key, value in part._catalog.items():
+            merged._catalog.setdefault(key, value)
+    return merged
 
 
 def gettext(message: str, lang: str) -> str:
@@ -147,6 +185,169 @@ def ngettext(singular: str, plural: str, n: int, lang: str) -> str:
 def pgettext(context: str, message: str, lang: str) -> str:
     """``message`` in ``lang``, disambiguated by ``context``."""
     return str(translations(lang).pgettext(context, message))
+
+
+# --------------------------------------------------------------------------- messages
+
+#: The language of the messages the command line prints (Click's own among them).
+_CURRENT: ContextVar[str] = ContextVar("reportgen_language", default="en")
+#: Environment variables that name the user's language, strongest first (POSIX order).
+LANGUAGE_VARIABLES = ("LC_ALL", "LC_MESSAGES", "LANG")
+_PLACEHOLDER = re.compile(r"%\((\w+)\)s")
+
+
+def language_from_environment(environ: Mapping[str, str] | None = None) -> str | None:
+    """``zh`` when the first set of LC_ALL, LC_MESSAGES, LANG starts with ``zh``.
+
+    ``en`` when it names another language, None when none of them is set (or it is the
+    "C"/"POSIX" locale, which names no language).
+    """
+    env = os.environ if environ is None else environ
+    for name in LANGUAGE_VARIABLES:
+        value = env.get(name, "").strip()
+        if value:
+            if value.lower().startswith("zh"):
+                return "zh"
+            return None if value.split(".")[0] in ("C", "POSIX") else "en"
+    return None
+
+
+def set_language(lang: str) -> None:
+    """Make ``lang`` the language of the messages shown from now on."""
+    _CURRENT.set(check_lang(lang))
+
+
+def current_language() -> str:
+    """The language of the messages shown now (English until :func:`set_language`)."""
+    return _CURRENT.get()
+
+
+class Term:
+    """Words that carry their own text in each language, e.g. a canonical column name.
+
+    ``explain`` is added in brackets the first time the term appears in a line shown in that
+    language: ``client_id（客户编号）``, then ``client_id``.
+    """
+
+    def __init__(self, text: str, explain: Mapping[str, str] | None = None,
+                 words: Mapping[str, str] | None = None) -> None:
+        self.text = text
+        self.explain = dict(explain or {})
+        self.words = dict(words or {})
+
+    def __str__(self) -> str:
+        return self.words.get("en", self.text)
+
+    def __repr__(self) -> str:
+        return f"Term({self.text!r})"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Term) and (self.text, self.explain, self.words) == (
+            other.text, other.explain, other.words)
+
+    def __hash__(self) -> int:
+        return hash(self.text)
+
+    def render(self, lang: str, seen: set[str] | None = None) -> str:
+        """The term in ``lang``, explained if this is its first appearance in ``seen``."""
+        text = self.words.get(lang, self.text)
+        note = self.explain.get(lang, "")
+        if not note or (seen is not None and self.text in seen):
+            return text
+        if seen is not None:
+            seen.add(self.text)
+        return f"{text}（{note}）" if lang == "zh" else f"{text} ({note})"
+
+
+class Join:
+    """Several parameters shown as a list: ``a, b`` in English, ``a、b`` in Chinese."""
+
+    SEPARATORS = {"en": ", ", "zh": "、"}
+
+    def __init__(self, items: Iterable[object], separators: Mapping[str, str] | None = None,
+                 ) -> None:
+        self.items = tuple(items)
+        self.separators = {**self.SEPARATORS, **(separators or {})}
+
+    def __str__(self) -> str:
+        return self.render("en")
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Join) and (self.items, self.separators) == (
+            other.items, other.separators)
+
+    def __hash__(self) -> int:
+        return hash(self.items)
+
+    def render(self, lang: str, seen: set[str] | None = None) -> str:
+        """The items in ``lang``, joined."""
+        return self.separators.get(lang, ", ").join(render(i, lang, seen) for i in self.items)
+
+
+class Text(str):
+    """A message: its English text, plus the msgid and parameters to show it in any language.
+
+    Make one with :func:`N_`. It compares, hashes and prints as its English text, so code
+    and tests that know only English keep working; :func:`render` shows it in a language.
+    """
+
+    msgid: str
+    params: dict[str, Any]
+
+    def __new__(cls, msgid: str, params: Mapping[str, Any] | None = None) -> Text:  # noqa: D102
+        values = dict(params or {})
+        english = _fill(msgid, values, "en", None)
+        self = super().__new__(cls, english)
+        self.msgid = msgid
+        self.params = values
+        return self
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (Text, (self.msgid, self.params))
+
+    def render(self, lang: str, seen: set[str] | None = None) -> str:
+        """The message in ``lang``; ``seen`` collects the terms already explained in a line."""
+        if lang == "en":
+            return str.__str__(self)
+        template = str(translations(lang).gettext(self.msgid))
+        return _fill(template, self.params, lang, seen)
+
+
+def _fill(template: str, params: Mapping[str, Any], lang: str, seen: set[str] | None) -> str:
+    """``template`` with its ``%(name)s`` placeholders filled in, rendered in ``lang``."""
+    if not params:
+        return template
+    values: dict[str, str] = {}
+    # Render in the order the placeholders appear, so a term is explained where it is first read.
+    for name in _PLACEHOLDER.findall(template):
+        if name not in values:
+            values[name] = render(params[name], lang, seen)
+    return template % values
+
+
+def N_(msgid: str, /, **params: Any) -> Text:  # noqa: N802 - the gettext keyword Babel looks for
+    """Mark ``msgid`` for translation and keep it with its parameters, to show in any language.
+
+    ``N_("cannot read %(value)s as a date", value='"31/02/2026"')``: the English text now,
+    :func:`render` gives it in Chinese later. Parameters may be other :class:`Text`, a
+    :class:`Term` or :class:`Join`; anything else is shown as ``str()`` gives it.
+    """
+    return Text(msgid, params)
+
+
+def render(value: object, lang: str, seen: set[str] | None = None) -> str:
+    """Any message value in ``lang``: a :class:`Text`, :class:`Term`, :class:`Join` or text."""
+    if isinstance(value, (Text, Term, Join)):
+        return value.render(lang, seen)
+    return str(value)
+
+
+def tr(message: str, lang: str | None = None, /, **params: Any) -> str:
+    """``message`` (a literal msgid) in ``lang`` (default: the current one), filled in now.
+
+    For text shown where it is made - a summary line, a prompt. Babel finds it as ``tr``.
+    """
+    return Text(message, params).render(lang or current_language())
 
 
 def label(kind: str, code: str | None, lang: str) -> str:

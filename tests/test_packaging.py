@@ -39,8 +39,10 @@ def test_wheel_ships_templates_catalogs_and_entry_point(wheel):
     names = set(zipfile.ZipFile(wheel).namelist())
     for template in sorted(p.name for p in (ROOT / "templates").iterdir() if p.is_file()):
         assert f"reportgen/templates/{template}" in names, template
-    for lang in ("en", "zh"):
-        assert f"reportgen/locale/{lang}/LC_MESSAGES/reportgen.po" in names
+    catalogs = sorted(p.relative_to(ROOT).as_posix()
+                      for p in (ROOT / "reportgen" / "locale").glob("*/LC_MESSAGES/*.[mp]o"))
+    assert len(catalogs) >= 2 * 2 * 7  # en and zh, .po and .mo, seven domains
+    assert [c for c in catalogs if c not in names] == []
     assert "reportgen/py.typed" in names
     entry_points = next(n for n in names if n.endswith("entry_points.txt"))
     text = zipfile.ZipFile(wheel).read(entry_points).decode()
