@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import click
 
+from reportgen import i18n
+
 EXIT_OK = 0
 EXIT_DATA = 1
 EXIT_USAGE = 2
@@ -15,9 +17,16 @@ EXIT_ENVIRONMENT = 3
 
 
 class ReportgenError(click.ClickException):
-    """Base class: a problem a supervisor can act on, printed as one line."""
+    """Base class: a problem a supervisor can act on, printed as one line.
+
+    The message may be an ``i18n.N_`` text: it is shown in the language of the run.
+    """
 
     exit_code = EXIT_DATA
+
+    def format_message(self) -> str:
+        """The message in the current language."""
+        return i18n.render(self.message, i18n.current_language())
 
 
 class DataError(ReportgenError):

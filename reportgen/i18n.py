@@ -26,7 +26,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterable, Mapping
-from contextvars import ContextVar
+from contextvars import ContextVar, Token
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -212,9 +212,14 @@ def language_from_environment(environ: Mapping[str, str] | None = None) -> str |
     return None
 
 
-def set_language(lang: str) -> None:
-    """Make ``lang`` the language of the messages shown from now on."""
-    _CURRENT.set(check_lang(lang))
+def set_language(lang: str) -> Token[str]:
+    """Make ``lang`` the language of the messages shown from now on; a token to undo it."""
+    return _CURRENT.set(check_lang(lang))
+
+
+def reset_language(token: Token[str]) -> None:
+    """Undo a :func:`set_language`."""
+    _CURRENT.reset(token)
 
 
 def current_language() -> str:
@@ -309,6 +314,7 @@ class Text(str):
         """The message in ``lang``; ``seen`` collects the terms already explained in a line."""
         if lang == "en":
             return str.__str__(self)
+        seen = set() if seen is None else seen
         template = str(translations(lang).gettext(self.msgid))
         return _fill(template, self.params, lang, seen)
 
@@ -325,7 +331,7 @@ def _fill(template: str, params: Mapping[str, Any], lang: str, seen: set[str] | 
     return template % values
 
 
-def N_(msgid: str, /, **params: Any) -> Text:  # noqa: N802 - the gettext keyword Babel looks for
+def N_(msgid: str, /, **params: Any) -> str:  # noqa: N802 - the gettext keyword Babel looks for
     """Mark ``msgid`` for translation and keep it with its parameters, to show in any language.
 
     ``N_("cannot read %(value)s as a date", value='"31/02/2026"')``: the English text now,

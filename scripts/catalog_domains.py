@@ -110,7 +110,8 @@ def main(argv: list[str]) -> None:
     catalogs["empty"] = Catalog(project="reportgen", version="0.1.0", fuzzy=False)
     for domain, catalog in catalogs.items():
         with (folder / f"{domain}.pot").open("wb") as handle:
-            write_po(handle, catalog, width=0)
+            # No source locations in the catalogs: they would change with every edit of the code.
+            write_po(handle, catalog, width=0, no_location=True)
         print(f"{domain}: {len(catalog)} messages")
 
 

@@ -19,7 +19,10 @@ trap 'rm -rf "$WORK"' EXIT
 
 "$BABEL" -q extract -F babel.cfg -k N_ -k tr --no-wrap \
     --add-comments=Translators: --project=reportgen --version=0.1.0 \
-    -o "$WORK/all.pot" .
+    -o "$WORK/all.pot" . 2> "$WORK/extract.log"
+# An N_() message's parameters are often f-strings (formatted numbers): Babel notes each one,
+# though it extracts only the msgid, the first argument. Show anything else it says.
+grep -v "Skipping f-string with substitutions" "$WORK/extract.log" >&2 || true
 "$PY" scripts/catalog_domains.py "$WORK/all.pot" "$WORK"
 CLICK_DIR=$("$PY" -c 'import click, os; print(os.path.dirname(click.__file__))')
 "$BABEL" -q extract --no-wrap --no-location --project=click \

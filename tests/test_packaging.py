@@ -62,11 +62,13 @@ def test_installed_wheel_finds_its_templates(wheel, tmp_path):
     subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "-q", "--target",
                     str(target), str(wheel)], check=True)
     code = ("import reportgen.documents.assets as a, reportgen.i18n as i; "
-            "print(a.templates_dir()); print(i.gettext('Account plans', 'zh'))")
+            "print(a.templates_dir()); print(i.gettext('Account plans', 'zh')); "
+            "print(i.gettext('Show this message and exit.', 'zh'))")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             env={"PYTHONPATH": str(target), "PATH": "/usr/bin:/bin"},
                             cwd=tmp_path)
     assert result.returncode == 0, result.stderr
-    templates, words = result.stdout.splitlines()
+    templates, words, click_words = result.stdout.splitlines()
     assert Path(templates) == target / "reportgen" / "templates"
     assert words == "客户计划"
+    assert click_words == "显示此帮助信息并退出。"  # from the compiled click.mo

@@ -26,6 +26,7 @@ from reportgen.analysis.tiers import (
     value_tiers,
 )
 from reportgen.errors import DataError
+from reportgen.i18n import N_
 from reportgen.inputs.config import Config
 from reportgen.inputs.issues import Issue, Severity
 from reportgen.inputs.model import Dataset
@@ -71,14 +72,14 @@ def resolve_month(dataset: Dataset, requested: str | None) -> tuple[pd.Period, t
     sales = dataset.table("sales")
     latest = latest_sales_month(sales)
     if latest is None:
-        raise DataError("there are no usable sales lines, so there is no month to report")
+        raise DataError(N_("there are no usable sales lines, so there is no month to report"))
     if requested is not None:
         month = pd.Period(requested, "M")
         first = sales["date"].min().to_period("M")
         if month < first:
-            raise DataError(
-                f"--month {requested} is before the first sales line ({first}); "
-                f"choose a month from {first} to {latest}")
+            raise DataError(N_(
+                "--month %(month)s is before the first sales line (%(first)s); choose a month "
+                "from %(first)s to %(latest)s", month=requested, first=first, latest=latest))
         return month, ()
     monthly = sales.groupby(sales["date"].dt.to_period("M"))["amount"].sum()
     year_before = monthly[(monthly.index >= latest - 12) & (monthly.index <= latest - 1)]
@@ -89,10 +90,11 @@ def resolve_month(dataset: Dataset, requested: str | None) -> tuple[pd.Period, t
         if median > 0 and current < median / 2:
             notes.append(Issue(
                 Severity.WARNING,
-                f"{latest} looks incomplete: its sales ({current / 100:,.2f}) are under half the "
-                f"median month of the year before ({median / 100:,.2f})",
-                hint=f"if the month is not closed yet, report the last full one: "
-                f"--month {latest - 1}",
+                N_("%(month)s looks incomplete: its sales (%(sales)s) are under half the "
+                   "median month of the year before (%(median)s)", month=latest,
+                   sales=f"{current / 100:,.2f}", median=f"{median / 100:,.2f}"),
+                hint=N_("if the month is not closed yet, report the last full one: --month "
+                        "%(previous)s", previous=latest - 1),
                 code="partial_month",
             ))
     return latest, tuple(notes)

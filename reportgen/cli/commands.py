@@ -6,34 +6,42 @@ from pathlib import Path
 
 import click
 
+from reportgen.cli.language import Command, option
 from reportgen.cli.month import analyse_month, load_checked, produce
 from reportgen.cli.options import Settings, common_options
 from reportgen.cli.report import tier_summary
 from reportgen.errors import EnvironmentFailure
+from reportgen.i18n import N_, tr
+
+_STRICT = N_("Treat warnings as errors.")
+_FORCE = N_("Render again even what has not changed.")
+_ALL = N_("A plan for every client, not only Major and Named accounts.")
+
+# Each command's help is its help= text (Babel extracts it for the catalogs; it cannot read
+# docstrings); the docstrings are for the code's readers.
 
 
-@click.command()
+@click.command(cls=Command, help=N_(
+    "Read and check the workbooks, and list every problem found.\n\nEach problem names the "
+    "file, sheet, row and column, and says what to do. The command ends with exit code 0 when "
+    "the data can be used, 1 when it cannot."))
 @common_options
-@click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+@option("--strict", is_flag=True, help=_STRICT)
 def check(settings: Settings, strict: bool) -> None:
-    """Read and check the workbooks, and list every problem found.
-
-    Each problem names the file, sheet, row and column, and says what to do. The command
-    ends with exit code 0 when the data can be used, 1 when it cannot.
-    """
+    """``reportgen check``: load and check the inputs, print every problem."""
     load_checked(settings, strict=strict)
 
 
-@click.command()
+@click.command(cls=Command, help=N_(
+    "Work out tiers, lifecycle stages, opportunity verdicts and the month's KPIs.\n\nWrites "
+    "tiers.xlsx, metrics.xlsx, opportunities.xlsx and data-quality.xlsx to the month's folder "
+    "under --out, and prints a summary of the value tiers."))
 @common_options
-@click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+@option("--strict", is_flag=True, help=_STRICT)
 def analyze(settings: Settings, strict: bool) -> None:
-    """Work out tiers, lifecycle stages, opportunity verdicts and the month's KPIs.
-
-    Writes tiers.xlsx, metrics.xlsx, opportunities.xlsx and data-quality.xlsx to
-    the month's folder under --out, and prints a summary of the value tiers.
-    """
+    """``reportgen analyze``: the month's analysis workbooks and the tier summary."""
     import datetime as dt
+    import functools
 
     from reportgen.outputs.manifest import record_workbooks
     from reportgen.outputs.workbooks import write_workbooks
@@ -41,25 +49,25 @@ def analyze(settings: Settings, strict: bool) -> None:
     dataset, config, analysis = analyse_month(settings, strict=strict)
     folder = settings.out / str(analysis.month)
     now = dt.datetime.now(dt.UTC).replace(microsecond=0)
-    paths = record_workbooks(folder, dataset, config, analysis, now, write_workbooks)
+    paths = record_workbooks(folder, dataset, config, analysis, now,
+                             functools.partial(write_workbooks, lang=settings.lang))
     if not settings.quiet:
-        click.echo(tier_summary(analysis, config.format.currency))
-        click.echo(f"Wrote {', '.join(str(p) for p in paths)}")
+        click.echo(tier_summary(analysis, config.format.currency, settings.lang))
+        click.echo(tr("Wrote %(paths)s", settings.lang,
+                      paths=", ".join(str(p) for p in paths)))
 
 
-@click.command()
+@click.command(cls=Command, help=N_(
+    "Make account plans: one per Major and Named client by default.\n\nPlans go to the "
+    "month's folder under --out, as plans/<client id>-<name>.html and .pdf. Plans whose "
+    "figures have not changed since the last run are left as they are."))
 @common_options
-@click.option("--all", "all_clients", is_flag=True,
-              help="A plan for every client, not only Major and Named accounts.")
-@click.option("--client", "clients", multiple=True, metavar="ID",
-              help="A plan for this client only (repeat for several).")
-@click.option("--force", is_flag=True, help="Render again even what has not changed.")
+@option("--all", "all_clients", is_flag=True, help=_ALL)
+@option("--client", "clients", multiple=True, metavar="ID",
+        help=N_("A plan for this client only (repeat for several)."))
+@option("--force", is_flag=True, help=_FORCE)
 def plans(settings: Settings, all_clients: bool, clients: tuple[str, ...], force: bool) -> None:
-    """Make account plans: one per Major and Named client by default.
-
-    Plans go to the month's folder under --out, as plans/<client id>-<name>.html and .pdf.
-    Plans whose figures have not changed since the last run are left as they are.
-    """
+    """``reportgen plans``: the account plans."""
     from reportgen.documents.build import Selection
 
     produce(settings, strict=False, force=force, workbooks=False,
@@ -67,58 +75,55 @@ def plans(settings: Settings, all_clients: bool, clients: tuple[str, ...], force
                                 clients=clients))
 
 
-@click.command()
+@click.command(cls=Command, help=N_(
+    "Make the monthly review packs: one per region and one across all regions.\n\nPacks go "
+    "to the month's folder under --out, as packs/<region>.html and .pdf, and "
+    "packs/all-regions for leadership. Unchanged packs are left as they are."))
 @common_options
-@click.option("--region", "regions", multiple=True, metavar="REGION",
-              help="The pack for this region only (repeat for several).")
-@click.option("--force", is_flag=True, help="Render again even what has not changed.")
+@option("--region", "regions", multiple=True, metavar="REGION",
+        help=N_("The pack for this region only (repeat for several)."))
+@option("--force", is_flag=True, help=_FORCE)
 def pack(settings: Settings, regions: tuple[str, ...], force: bool) -> None:
-    """Make the monthly review packs: one per region and one across all regions.
-
-    Packs go to the month's folder under --out, as packs/<region>.html and .pdf, and
-    packs/all-regions for leadership. Unchanged packs are left as they are.
-    """
+    """``reportgen pack``: the review packs."""
     from reportgen.documents.build import Selection
 
     produce(settings, strict=False, force=force, workbooks=False,
             selection=Selection(plans=False, packs=True, regions=regions))
 
 
-@click.command()
+@click.command(cls=Command, help=N_(
+    "Do the month's whole job: workbooks, account plans, review packs and an index.\n\n"
+    "Everything goes to the month's folder under --out; open its index.html to see it all. "
+    "Documents whose figures have not changed since the last run are left as they are."))
 @common_options
-@click.option("--all", "all_clients", is_flag=True,
-              help="A plan for every client, not only Major and Named accounts.")
-@click.option("--force", is_flag=True, help="Render again even what has not changed.")
-@click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+@option("--all", "all_clients", is_flag=True, help=_ALL)
+@option("--force", is_flag=True, help=_FORCE)
+@option("--strict", is_flag=True, help=_STRICT)
 def run(settings: Settings, all_clients: bool, force: bool, strict: bool) -> None:
-    """Do the month's whole job: workbooks, account plans, review packs and an index.
-
-    Everything goes to the month's folder under --out; open its index.html to see it all.
-    Documents whose figures have not changed since the last run are left as they are.
-    """
+    """``reportgen run``: everything for the month."""
     from reportgen.documents.build import Selection
 
     produce(settings, strict=strict, force=force, workbooks=True,
             selection=Selection(all_clients=all_clients))
 
 
-@click.command()
+@click.command(cls=Command, help=N_(
+    "Set up a folder to work in: an example workbook and a settings file.\n\nDIRECTORY "
+    "(default: the current folder) gets inputs/example.xlsx, whose column headers carry notes "
+    "explaining each column, and a commented reportgen.toml. Existing files are never "
+    "overwritten."))
 @common_options
 @click.argument("directory", type=click.Path(path_type=Path, file_okay=False), default=".")
 def init(settings: Settings, directory: Path) -> None:
-    """Set up a folder to work in: an example workbook and a settings file.
-
-    DIRECTORY (default: the current folder) gets inputs/example.xlsx, whose column headers
-    carry notes explaining each column, and a commented reportgen.toml. Existing files are
-    never overwritten.
-    """
+    """``reportgen init``: an example workbook and settings file, in the run's language."""
     from reportgen.sample.init_example import write_init_config, write_init_workbook
 
     inputs = directory / "inputs"
     try:
         inputs.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise EnvironmentFailure(f"cannot create {inputs}: {exc.strerror}") from None
+        raise EnvironmentFailure(N_("cannot create %(folder)s: %(error)s", folder=inputs,
+                                    error=exc.strerror)) from None
     written = []
     workbook = inputs / ("示例.xlsx" if settings.lang == "zh" else "example.xlsx")
     if not workbook.exists():
@@ -128,22 +133,24 @@ def init(settings: Settings, directory: Path) -> None:
     if not config.exists():
         write_init_config(config, lang=settings.lang)
         written.append(config)
+    lang = settings.lang
     for path in written:
-        click.echo(f"wrote {path}")
+        click.echo(tr("wrote %(path)s", lang, path=path))
     if not written:
-        click.echo(f"{directory} is already set up; nothing was overwritten")
+        click.echo(tr("%(folder)s is already set up; nothing was overwritten", lang,
+                      folder=directory))
     else:
-        click.echo("Fill in the workbook (or copy yours into inputs/), then run: reportgen check")
+        click.echo(tr("Fill in the workbook (or copy yours into inputs/), then run: "
+                      "reportgen check", lang))
 
 
-@click.command()
+@click.command(cls=Command, help=N_(
+    "Make the documents from the bundled sample data.\n\nIf the inputs folder holds no "
+    "workbook, the sample dataset is written there first (no existing file is ever "
+    "overwritten); then it does what `reportgen run` does."))
 @common_options
 def demo(settings: Settings) -> None:
-    """Make the documents from the bundled sample data.
-
-    If the inputs folder holds no workbook, the sample dataset is written there first
-    (no existing file is ever overwritten); then it does what `reportgen run` does.
-    """
+    """``reportgen demo``: the sample dataset, then ``run``."""
     from reportgen.inputs.issues import IssueLog
     from reportgen.inputs.load import discover
     from reportgen.sample.dataset import write_sample
@@ -153,9 +160,10 @@ def demo(settings: Settings) -> None:
         try:
             settings.inputs.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            raise EnvironmentFailure(f"cannot create {settings.inputs}: {exc.strerror}") from None
+            raise EnvironmentFailure(N_("cannot create %(folder)s: %(error)s",
+                                        folder=settings.inputs, error=exc.strerror)) from None
         for path in write_sample(settings.inputs, lang=settings.lang):
-            click.echo(f"wrote sample {path}")
+            click.echo(tr("wrote sample %(path)s", settings.lang, path=path))
     from reportgen.documents.build import Selection
 
     produce(settings, strict=False, force=False, workbooks=True, selection=Selection())

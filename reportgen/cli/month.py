@@ -13,6 +13,7 @@ import click
 from reportgen.cli.options import Settings
 from reportgen.cli.report import input_summary, print_issues, tier_summary
 from reportgen.errors import DataError, EnvironmentFailure
+from reportgen.i18n import N_, render, tr
 
 
 def load_checked(settings: Settings, *, strict: bool) -> Any:
@@ -24,17 +25,18 @@ def load_checked(settings: Settings, *, strict: bool) -> Any:
     config = settings.config()
     month = pd.Period(settings.month, "M") if settings.month else None
     dataset = load_inputs(settings.inputs, config, month=month)
-    print_issues(dataset.issues, verbose=settings.verbose, quiet=settings.quiet)
+    print_issues(dataset.issues, verbose=settings.verbose, quiet=settings.quiet,
+                 lang=settings.lang)
     if not settings.quiet:
-        click.echo(input_summary(dataset))
+        click.echo(input_summary(dataset, settings.lang))
     if dataset.errors:
-        raise DataError(f"the inputs have {len(dataset.errors)} error(s); see the messages above")
+        raise DataError(N_("the inputs have %(count)s error(s); see the messages above",
+                           count=len(dataset.errors)))
     if strict and dataset.warnings:
-        raise DataError(
-            f"--strict: the inputs have {len(dataset.warnings)} warning(s); see the messages above"
-        )
+        raise DataError(N_("--strict: the inputs have %(count)s warning(s); see the messages "
+                           "above", count=len(dataset.warnings)))
     if not dataset.usable:
-        raise DataError("the inputs do not hold the sales lines and clients reportgen needs")
+        raise DataError(N_("the inputs do not hold the sales lines and clients reportgen needs"))
     return dataset
 
 
@@ -45,9 +47,9 @@ def analyse_month(settings: Settings, *, strict: bool) -> tuple[Any, Any, Any]:
     dataset = load_checked(settings, strict=strict)
     config = settings.config()
     month, notes = resolve_month(dataset, settings.month)
-    print_issues(notes, verbose=settings.verbose, quiet=settings.quiet)
+    print_issues(notes, verbose=settings.verbose, quiet=settings.quiet, lang=settings.lang)
     if strict and notes:
-        raise DataError(f"--strict: {notes[0].message}")
+        raise DataError(N_("--strict: %(problem)s", problem=notes[0].message))
     return dataset, config, analyse(dataset, config, month, notes)
 
 
@@ -77,8 +79,9 @@ def produce(settings: Settings, *, strict: bool, selection: Any, force: bool,
         if not settings.quiet:
             for line in done.get("warnings", []):
                 click.echo(line)
-            click.echo(f"Nothing changed since the last run for {done['month']}: "
-                       f"0 file(s) written; open {settings.out / done['month'] / 'index.html'}")
+            click.echo(tr("Nothing changed since the last run for %(month)s: 0 file(s) "
+                          "written; open %(index)s", settings.lang, month=done["month"],
+                          index=settings.out / done["month"] / "index.html"))
         return
 
     dataset, config, analysis = analyse_month(settings, strict=strict)
@@ -88,7 +91,7 @@ def produce(settings: Settings, *, strict: bool, selection: Any, force: bool,
         from reportgen.documents.pdf import font_warnings
 
         for warning in font_warnings():
-            click.echo(f"warning: {warning}", err=True)
+            click.echo(tr("warning: %(problem)s", settings.lang, problem=warning), err=True)
     options = {
         "month": str(analysis.month), "lang": settings.lang, "formats": list(settings.formats),
         "all": selection.all_clients, "clients": list(selection.clients),
@@ -98,8 +101,8 @@ def produce(settings: Settings, *, strict: bool, selection: Any, force: bool,
     now = dt.datetime.now(dt.UTC).replace(microsecond=0)
     bar = None
     if not settings.quiet:
-        bar = click.progressbar(length=1, label="Rendering documents", file=sys.stderr,
-                                show_pos=True)
+        bar = click.progressbar(length=1, label=tr("Rendering documents", settings.lang),
+                                file=sys.stderr, show_pos=True)
 
     def progress(done: int, total: int) -> None:
         if bar is not None:
@@ -118,14 +121,18 @@ def produce(settings: Settings, *, strict: bool, selection: Any, force: bool,
             bar.render_finish()
     report = result.report
     for failure in report.failures:
-        click.echo(f"error: could not render {failure}", err=True)
+        click.echo(tr("error: could not render %(failure)s", settings.lang,
+                      failure=render(failure, settings.lang)), err=True)
     if not settings.quiet:
         if workbooks:
-            click.echo(tier_summary(analysis, config.format.currency))
-        click.echo(
-            f"{len(report.written)} file(s) written, {len(report.unchanged)} unchanged, "
-            f"in {result.folder}; open {result.index}")
+            click.echo(tier_summary(analysis, config.format.currency, settings.lang))
+        click.echo(tr("%(written)s file(s) written, %(unchanged)s unchanged, in %(folder)s; "
+                      "open %(index)s", settings.lang, written=len(report.written),
+                      unchanged=len(report.unchanged), folder=result.folder,
+                      index=result.index))
     if report.failures:
         if any(": environment:" in f for f in report.failures):
-            raise EnvironmentFailure(f"{len(report.failures)} document(s) could not be written")
-        raise DataError(f"{len(report.failures)} document(s) could not be rendered")
+            raise EnvironmentFailure(N_("%(count)s document(s) could not be written",
+                                        count=len(report.failures)))
+        raise DataError(N_("%(count)s document(s) could not be rendered",
+                           count=len(report.failures)))

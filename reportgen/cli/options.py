@@ -16,6 +16,10 @@ from typing import Any
 
 import click
 
+from reportgen import i18n
+from reportgen.cli.language import option
+from reportgen.i18n import N_
+
 
 @dataclass(frozen=True)
 class Settings:
@@ -45,7 +49,8 @@ def _parse_month(_ctx: click.Context, _param: click.Parameter, value: str | None
     if value is None:
         return None
     if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", value.strip()):
-        raise click.BadParameter(f"{value!r} is not a month; write it as YYYY-MM, e.g. 2026-10")
+        raise click.BadParameter(i18n.tr("%(value)s is not a month; write it as YYYY-MM, e.g. "
+                                         "2026-10", value=repr(value)))
     return value.strip()
 
 
@@ -53,32 +58,35 @@ def _parse_formats(_ctx: click.Context, _param: click.Parameter, value: str) -> 
     parts = tuple(p.strip().lower() for p in value.split(",") if p.strip())
     bad = [p for p in parts if p not in ("html", "pdf")]
     if bad or not parts:
-        raise click.BadParameter(f"{value!r}: choose html, pdf or html,pdf")
+        raise click.BadParameter(i18n.tr("%(value)s: choose html, pdf or html,pdf",
+                                         value=repr(value)))
     return parts
 
 
 def common_options(func: Callable[..., Any]) -> Callable[..., Any]:
     """The options every command takes, gathered into a :class:`Settings` argument."""
     options = [
-        click.option("--inputs", type=click.Path(path_type=Path), default=Path("inputs"),
-                     show_default=True, help="Folder holding the month's workbooks."),
-        click.option("--out", type=click.Path(path_type=Path), default=Path("outputs"),
-                     show_default=True, help="Folder the documents are written to."),
-        click.option("--month", callback=_parse_month, metavar="YYYY-MM",
-                     help="Report month (default: the latest month with sales)."),
-        click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True,
-                     help="Language of the documents: English or Simplified Chinese."),
-        click.option("--format", "formats", default="html,pdf", show_default=True,
-                     callback=_parse_formats, help="Which documents to write: html, pdf or both."),
-        click.option("--jobs", type=click.IntRange(min=1), default=None,
-                     help="Documents rendered at once (default: the number of cores)."),
-        click.option("--config", "config_path", type=click.Path(path_type=Path), default=None,
-                     help="Settings file (default: ./reportgen.toml if present)."),
-        click.option("--templates", type=click.Path(path_type=Path, file_okay=False),
-                     default=None, help="Folder of templates that replace the built-in ones."),
-        click.option("--quiet", is_flag=True, help="Print only errors."),
-        click.option("--verbose", is_flag=True, help="Print every note, not only warnings."),
-        click.option("--debug", is_flag=True, help="Show a full traceback on failure."),
+        option("--inputs", type=click.Path(path_type=Path), default=Path("inputs"),
+               show_default=True, help=N_("Folder holding the month's workbooks.")),
+        option("--out", type=click.Path(path_type=Path), default=Path("outputs"),
+               show_default=True, help=N_("Folder the documents are written to.")),
+        option("--month", callback=_parse_month, metavar="YYYY-MM",
+               help=N_("Report month (default: the latest month with sales).")),
+        option("--lang", type=click.Choice(["en", "zh"]), default=None,
+               help=N_("Language of the documents and of every message: English or Simplified "
+                       "Chinese (default: lang under [report] in reportgen.toml, else the "
+                       "system's language, else English).")),
+        option("--format", "formats", default="html,pdf", show_default=True,
+               callback=_parse_formats, help=N_("Which documents to write: html, pdf or both.")),
+        option("--jobs", type=click.IntRange(min=1), default=None,
+               help=N_("Documents rendered at once (default: the number of cores).")),
+        option("--config", "config_path", type=click.Path(path_type=Path), default=None,
+               help=N_("Settings file (default: ./reportgen.toml if present).")),
+        option("--templates", type=click.Path(path_type=Path, file_okay=False),
+               default=None, help=N_("Folder of templates that replace the built-in ones.")),
+        option("--quiet", is_flag=True, help=N_("Print only errors.")),
+        option("--verbose", is_flag=True, help=N_("Print every note, not only warnings.")),
+        option("--debug", is_flag=True, help=N_("Show a full traceback on failure.")),
     ]
 
     @functools.wraps(func)
@@ -88,7 +96,8 @@ def common_options(func: Callable[..., Any]) -> Callable[..., Any]:
             inputs=kwargs.pop("inputs"),
             out=kwargs.pop("out"),
             month=kwargs.pop("month"),
-            lang=kwargs.pop("lang"),
+            # --lang, else what language.start decided from the settings file and the system.
+            lang=kwargs.pop("lang") or i18n.current_language(),
             formats=kwargs.pop("formats"),
             jobs=kwargs.pop("jobs") or os.cpu_count() or 1,
             config_path=config_path or Path("reportgen.toml"),
@@ -101,6 +110,6 @@ def common_options(func: Callable[..., Any]) -> Callable[..., Any]:
         click.get_current_context().meta["reportgen.debug"] = settings.debug
         return func(settings, *args, **kwargs)
 
-    for option in reversed(options):
-        wrapper = option(wrapper)
+    for decorate in reversed(options):
+        wrapper = decorate(wrapper)
     return wrapper

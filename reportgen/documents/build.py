@@ -30,6 +30,7 @@ from typing import Any
 
 from reportgen import __version__
 from reportgen.errors import EnvironmentFailure, ReportgenError
+from reportgen.i18n import N_, Term, Text
 from reportgen.outputs.manifest import (
     MANIFEST,
     analysis_fingerprint,
@@ -169,8 +170,8 @@ def render_task(task: RenderTask) -> tuple[str, list[str], float, str]:
     except RenderTimeout:
         limit = f"{task.time_limit:g}"
         return (task.stem, [], time.perf_counter() - started,
-                f"took longer than {limit} seconds ([limits] render_seconds); nothing was "
-                "written for it")
+                N_("took longer than %(seconds)s seconds ([limits] render_seconds); nothing was "
+                   "written for it", seconds=limit))
 
 
 def _render_task(task: RenderTask, started: float) -> tuple[str, list[str], float, str]:
@@ -192,14 +193,21 @@ def _render_task(task: RenderTask, started: float) -> tuple[str, list[str], floa
             write_bytes_atomic(safe_join(folder, task.stem + ".pdf"), pdf)
             written.append(task.stem + ".pdf")
     except EnvironmentFailure as exc:
-        return task.stem, written, time.perf_counter() - started, f"environment: {exc.message}"
+        return task.stem, written, time.perf_counter() - started, N_(
+            "environment: %(problem)s", problem=exc.message)
     except ReportgenError as exc:
         return task.stem, written, time.perf_counter() - started, exc.message
     except RenderTimeout:
         raise
     except Exception as exc:  # a document that fails must not take the others with it
-        return task.stem, written, time.perf_counter() - started, f"{type(exc).__name__}: {exc}"
+        return task.stem, written, time.perf_counter() - started, _error_text(exc)
     return task.stem, written, time.perf_counter() - started, ""
+
+
+def _error_text(exc: Exception) -> str:
+    """An unexpected error as one line: its kind and Python's own words (quoted in Chinese)."""
+    text = f"{type(exc).__name__}: {exc}"
+    return Text("%(error)s", {"error": Term(text, words={"zh": f"“{text}”"})})
 
 
 # --- the parent side -------------------------------------------------------------------
@@ -259,7 +267,7 @@ def make_document(job: Job) -> Outcome:
                                        month.lang)
     except Exception as exc:  # a document that fails must not take the others with it
         return Outcome(job, job.stem, "", "", "", (), (), time.perf_counter() - started,
-                       f"{type(exc).__name__}: {exc}")
+                       _error_text(exc))
     wanted = tuple(ext for ext in month.formats if month.force
                    or month.previous.get(f"{job.stem}.{ext}") != fingerprint)
     unchanged = tuple(f"{job.stem}.{ext}" for ext in month.formats if ext not in wanted)
@@ -316,7 +324,8 @@ def render_jobs(
         report.seconds[job.stem] = outcome.seconds
         report.written.extend(outcome.written)
         if outcome.error:
-            report.failures.append(f"{job.stem}: {outcome.error}")
+            report.failures.append(Text("%(document)s: %(problem)s",
+                                        {"document": job.stem, "problem": outcome.error}))
             continue
         meta = {"kind": job.kind, "key": job.key, "title": outcome.title,
                 "tier": outcome.tier, "region": outcome.region}
@@ -374,8 +383,9 @@ def build_jobs(analysis: Any, selection: Selection) -> list[Job]:
         if selection.clients:
             unknown = [c for c in selection.clients if c not in names]
             if unknown:
-                raise ReportgenError(
-                    f"--client {unknown[0]}: no client has that id; check the Clients sheet")
+                raise ReportgenError(N_(
+                    "--client %(id)s: no client has that id; check the Clients sheet",
+                    id=unknown[0]))
             chosen = list(dict.fromkeys(selection.clients))
         elif selection.all_clients:
             chosen = list(analysis.clients["client_id"])
@@ -388,9 +398,9 @@ def build_jobs(analysis: Any, selection: Selection) -> list[Job]:
         if selection.regions:
             unknown = [r for r in selection.regions if r not in regions]
             if unknown:
-                raise ReportgenError(
-                    f"--region {unknown[0]}: no such region; the regions are "
-                    + ", ".join(regions))
+                raise ReportgenError(N_("--region %(region)s: no such region; the regions are "
+                                        "%(regions)s", region=unknown[0],
+                                        regions=", ".join(regions)))
             chosen_regions: list[str | None] = list(dict.fromkeys(selection.regions))
         else:
             chosen_regions = [*regions, None]
@@ -458,7 +468,7 @@ def make_outputs(
     workbooks: list[Path] = []
     if write_workbooks:
         workbooks = write_analysis_workbooks(
-            analysis, dataset, folder, dt.datetime.fromisoformat(data_generated))
+            analysis, dataset, folder, dt.datetime.fromisoformat(data_generated), lang=lang)
     env = make_environment(lang, templates, currency=config.format.currency)
     jobs = build_jobs(analysis, selection)
     total = len(jobs)

@@ -31,13 +31,13 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from reportgen import __version__
 from reportgen.documents.assets import templates_dir
-from reportgen.i18n import HTML_LANG, check_lang
+from reportgen.i18n import HTML_LANG, N_, check_lang
 
 #: The only folder files may be loaded from (images, fonts a template ships).
 ASSETS_DIR = templates_dir() / "assets"
 
-CJK_FONT_HINT = "Chinese text needs a CJK font: install the Debian package fonts-noto-cjk"
-HARFBUZZ_SUBSET_HINT = "install the Debian package libharfbuzz-subset0 for fast Chinese PDFs"
+CJK_FONT_HINT = N_("Chinese text needs a CJK font: install the Debian package fonts-noto-cjk")
+HARFBUZZ_SUBSET_HINT = N_("install the Debian package libharfbuzz-subset0 for fast Chinese PDFs")
 
 
 class RefusedURL(ValueError):

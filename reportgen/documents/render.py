@@ -75,9 +75,9 @@ def _loader(user_templates: Path | None) -> jinja2.BaseLoader:
     if user_templates is not None:
         folder = Path(user_templates)
         if not folder.is_dir():
-            raise ConfigError(
-                f"the templates folder {folder} does not exist: check the --templates option"
-            )
+            raise ConfigError(i18n.N_(
+                "the templates folder %(folder)s does not exist: check the --templates option",
+                folder=folder))
         loaders.append(jinja2.FileSystemLoader(folder))
     loaders.append(builtin)
     return jinja2.ChoiceLoader(loaders)
@@ -253,18 +253,24 @@ def render_template(env: jinja2.Environment, name: str, context: Mapping[str, An
     try:
         return env.get_template(name).render(context)
     except jinja2.TemplateNotFound as error:
-        raise ConfigError(
-            f"template {error.name} not found in the --templates folder or the built-in templates"
-        ) from error
+        raise ConfigError(i18n.N_(
+            "template %(name)s not found in the --templates folder or the built-in templates",
+            name=error.name)) from error
     except jinja2.TemplateSyntaxError as error:
-        raise ConfigError(
-            f"template {error.filename or error.name or name}, line {error.lineno}: {error.message}"
-        ) from error
+        raise ConfigError(i18n.N_(
+            "template %(name)s, line %(line)s: %(error)s",
+            name=error.filename or error.name or name, line=error.lineno,
+            error=_jinja_words(str(error.message)))) from error
     except jinja2.UndefinedError as error:
         where = _failing_line(error) or _where(env, name)
-        raise ConfigError(
-            f"template {where} uses something the document does not have: {error.message}"
-        ) from error
+        raise ConfigError(i18n.N_(
+            "template %(where)s uses something the document does not have: %(error)s",
+            where=where, error=_jinja_words(str(error.message)))) from error
+
+
+def _jinja_words(text: str) -> i18n.Term:
+    """Jinja's own description of a mistake: as it is, quoted in Chinese."""
+    return i18n.Term(text, words={"zh": f"“{text}”"})
 
 
 def _references(env: jinja2.Environment, source: str) -> list[str]:

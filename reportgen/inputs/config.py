@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import tomllib
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import (
     BaseModel,
@@ -21,6 +21,7 @@ from pydantic import (
 )
 
 from reportgen.errors import ConfigError
+from reportgen.i18n import N_, Join, Text
 from reportgen.inputs.schema import SHEETS, VALUE_SPELLINGS
 
 DEFAULT_CONFIG_NAME = "reportgen.toml"
@@ -44,7 +45,7 @@ class TierConfig(_Section):
     @model_validator(mode="after")
     def _b_after_a(self) -> TierConfig:
         if self.class_b < self.class_a:
-            raise ValueError("class_b must not be below class_a")
+            raise ValueError(N_("class_b must not be below class_a"))
         return self
 
     class_a: float = Field(0.80, gt=0, lt=1)
@@ -81,10 +82,12 @@ class ScreenConfig(_Section):
         known = set(VALUE_SPELLINGS["stage"])
         unknown = sorted(set(value) - known)
         if unknown:
-            raise ValueError(f"unknown stage(s) {', '.join(unknown)}; known: {', '.join(known)}")
+            raise ValueError(N_("unknown stage(s) %(unknown)s; known: %(known)s",
+                                unknown=", ".join(unknown), known=", ".join(known)))
         bad = sorted(k for k, v in value.items() if not 0 <= v <= 1)
         if bad:
-            raise ValueError(f"probabilities must be between 0 and 1 ({', '.join(bad)})")
+            raise ValueError(N_("probabilities must be between 0 and 1 (%(stages)s)",
+                                stages=", ".join(bad)))
         defaults = cls.model_fields["stage_probability"].default_factory()  # type: ignore[misc, call-arg]
         return {**defaults, **value}
 
@@ -128,6 +131,13 @@ class EmailConfig(_Section):
     attach_html: bool = False
 
 
+class ReportConfig(_Section):
+    """How the run speaks: the language of the documents and of every message."""
+
+    #: "en" or "zh"; --lang overrides it, and without it the environment (LANG) decides.
+    lang: Literal["en", "zh"] | None = None
+
+
 class Config(_Section):
     """The whole configuration."""
 
@@ -141,6 +151,7 @@ class Config(_Section):
     rag: RagConfig = RagConfig()
     limits: LimitsConfig = LimitsConfig()
     email: EmailConfig = EmailConfig()
+    report: ReportConfig = ReportConfig()
     #: Where the configuration came from ("" for the built-in defaults).
     source: str = ""
 
@@ -149,9 +160,8 @@ class Config(_Section):
     def _known_sheet_kinds(cls, value: dict[str, str]) -> dict[str, str]:
         unknown = sorted(set(value) - set(SHEETS))
         if unknown:
-            raise ValueError(
-                f"unknown sheet kind(s) {', '.join(unknown)}; known: {', '.join(SHEETS)}"
-            )
+            raise ValueError(N_("unknown sheet kind(s) %(unknown)s; known: %(known)s",
+                                unknown=", ".join(unknown), known=", ".join(SHEETS)))
         return value
 
     @field_validator("columns")
@@ -160,17 +170,17 @@ class Config(_Section):
         problems = []
         for kind, mapping in value.items():
             if kind not in SHEETS:
-                problems.append(f"unknown sheet kind {kind!r} (known: {', '.join(SHEETS)})")
+                problems.append(N_("unknown sheet kind %(kind)s (known: %(known)s)",
+                                   kind=repr(kind), known=", ".join(SHEETS)))
                 continue
             known = {c.name for c in SHEETS[kind].columns}
             for col in mapping:
                 if col not in known:
-                    problems.append(
-                        f"[columns.{kind}] has no column {col!r} "
-                        f"(known: {', '.join(sorted(known))})"
-                    )
+                    problems.append(N_("[columns.%(kind)s] has no column %(column)s (known: "
+                                       "%(known)s)", kind=kind, column=repr(col),
+                                       known=", ".join(sorted(known))))
         if problems:
-            raise ValueError("; ".join(problems))
+            raise ValueError(Join(problems, {"en": "; ", "zh": "；"}))
         return value
 
     @field_validator("values")
@@ -183,19 +193,18 @@ class Config(_Section):
         for column, spellings in value.items():
             value_set = enum_columns.get(column)
             if value_set is None:
-                problems.append(
-                    f"[values.{column}]: no column with a fixed set of values is called {column!r} "
-                    f"(known: {', '.join(sorted(enum_columns))})"
-                )
+                problems.append(N_("[values.%(column)s]: no column with a fixed set of values is "
+                                   "called %(name)s (known: %(known)s)", column=column,
+                                   name=repr(column), known=", ".join(sorted(enum_columns))))
                 continue
             known = VALUE_SPELLINGS[value_set]
             for code in spellings:
                 if code not in known:
-                    problems.append(
-                        f"[values.{column}] has no value {code!r} (known: {', '.join(known)})"
-                    )
+                    problems.append(N_("[values.%(column)s] has no value %(code)s (known: "
+                                       "%(known)s)", column=column, code=repr(code),
+                                       known=", ".join(known)))
         if problems:
-            raise ValueError("; ".join(problems))
+            raise ValueError(Join(problems, {"en": "; ", "zh": "；"}))
         return value
 
     def extra_spellings(self, value_set: str, column: str) -> dict[str, tuple[str, ...]]:
@@ -228,24 +237,80 @@ def load_config(path: Path | None, *, explicit: bool = False) -> Config:
     if path is None or (not path.exists() and not explicit):
         return Config()
     if not path.is_file():
-        raise ConfigError(f"the configuration file {path} does not exist")
+        raise ConfigError(N_("the configuration file %(path)s does not exist", path=path))
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8-sig"))
     except UnicodeDecodeError:
-        raise ConfigError(f"{path}: not a UTF-8 text file; save it as UTF-8") from None
+        raise ConfigError(N_("%(path)s: not a UTF-8 text file; save it as UTF-8", path=path)
+                          ) from None
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+        raise ConfigError(N_("%(path)s: not valid TOML: %(error)s", path=path,
+                             error=_quoted(str(exc)))) from None
     except OSError as exc:
-        raise ConfigError(f"{path}: cannot be read: {exc.strerror}") from None
+        raise ConfigError(N_("%(path)s: cannot be read: %(error)s", path=path,
+                             error=_quoted(str(exc.strerror)))) from None
     try:
         return Config.model_validate({**raw, "source": str(path)})
     except ValidationError as exc:
         problems = []
         for err in exc.errors():
             where = ".".join(str(p) for p in err["loc"])
-            msg = err["msg"].removeprefix("Value error, ")
-            if err["type"] == "extra_forbidden":
-                msg = "unknown setting"
-            problems.append(f"{where}: {msg}")
-        summary = f"{path} has {len(problems)} problem(s): "
-        raise ConfigError(summary + "; ".join(problems)) from None
+            problems.append(N_("%(setting)s: %(problem)s", setting=where,
+                               problem=_problem(err)))
+        raise ConfigError(N_("%(path)s has %(count)s problem(s): %(problems)s", path=path,
+                             count=len(problems),
+                             problems=Join(problems, {"en": "; ", "zh": "；"}))) from None
+
+
+def _quoted(text: str) -> object:
+    """A library's own words (TOML's parser): as they are, quoted in Chinese."""
+    from reportgen.i18n import Term
+
+    return Term(text, words={"zh": f"“{text}”"})
+
+
+#: pydantic's error types → the message in reportgen's words (English as pydantic says it).
+_PROBLEMS = {
+    "greater_than": N_("Input should be greater than %(gt)s"),
+    "greater_than_equal": N_("Input should be greater than or equal to %(ge)s"),
+    "less_than": N_("Input should be less than %(lt)s"),
+    "less_than_equal": N_("Input should be less than or equal to %(le)s"),
+    "bool_parsing": N_("Input should be a valid boolean, unable to interpret input"),
+    "bool_type": N_("Input should be a valid boolean"),
+    "int_parsing": N_("Input should be a valid integer, unable to parse string as an integer"),
+    "int_type": N_("Input should be a valid integer"),
+    "int_from_float": N_("Input should be a valid integer, got a number with a fractional part"),
+    "float_parsing": N_("Input should be a valid number, unable to parse string as a number"),
+    "float_type": N_("Input should be a valid number"),
+    "string_type": N_("Input should be a valid string"),
+    "list_type": N_("Input should be a valid list"),
+    "dict_type": N_("Input should be a valid dictionary"),
+    "model_type": N_("Input should be a valid dictionary or instance of %(class_name)s"),
+    "literal_error": N_("Input should be %(expected)s"),
+}
+
+
+def _number(value: object) -> object:
+    """A limit as pydantic writes it in its message (1.0 as "1")."""
+    return int(value) if isinstance(value, float) and value.is_integer() else value
+
+
+def _problem(err: Any) -> str:
+    """One validation error in words that can be translated; pydantic's own words otherwise."""
+    if err["type"] == "extra_forbidden":
+        return N_("unknown setting")
+    ctx = err.get("ctx") or {}
+    error = ctx.get("error")
+    if err["type"] == "value_error" and isinstance(error, ValueError) and error.args and (
+            isinstance(error.args[0], (Text, Join))):
+        return error.args[0]  # type: ignore[return-value]  # our validators raise N_ messages
+    template = _PROBLEMS.get(err["type"])
+    if template is not None:
+        params = {k: _quoted(str(v)) if k == "expected" else _number(v) for k, v in ctx.items()}
+        try:
+            text = N_(template.msgid, **params)  # type: ignore[attr-defined]
+        except KeyError:
+            text = None
+        if text is not None and text == err["msg"]:
+            return text
+    return _quoted(err["msg"].removeprefix("Value error, "))  # type: ignore[return-value]

@@ -2,8 +2,13 @@
 
 Every problem reportgen notices in the spreadsheets becomes an :class:`Issue` carrying the
 file, sheet, row (numbered as Excel numbers it) and column it concerns, a plain-words message
-and a hint saying what to do. Issues are collected across the whole input, shown together,
-counted in the documents and exported to ``data-quality.xlsx``.
+and a hint saying what to do, and a ``code`` (stable English snake_case, the same in every
+language) for programs. Issues are collected across the whole input, shown together, counted
+in the documents and exported to ``data-quality.xlsx``.
+
+The message and the hint are :class:`reportgen.i18n.Text` made with ``N_``: English when read
+as text, shown in another language by :meth:`Issue.line` and :meth:`Issue.text`. The loader
+never needs to know the language.
 """
 
 from __future__ import annotations
@@ -11,6 +16,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
+
+from reportgen.i18n import N_, render
 
 
 class Severity(StrEnum):
@@ -22,6 +29,17 @@ class Severity(StrEnum):
 
     def __str__(self) -> str:
         return self.value
+
+    def word(self, lang: str) -> str:
+        """The severity as the start of a line in ``lang`` ("warning", "警告")."""
+        return render(_SEVERITY_WORDS[self], lang)
+
+
+_SEVERITY_WORDS = {
+    Severity.ERROR: N_("error"),
+    Severity.WARNING: N_("warning"),
+    Severity.INFO: N_("info"),
+}
 
 
 @dataclass(frozen=True)
@@ -46,28 +64,44 @@ class Issue:
     #: The client the row is about, where it names one ("" otherwise).
     client_id: str = ""
 
-    def where(self) -> str:
+    def where(self, lang: str = "en") -> str:
         """The address as a supervisor reads it: ``file, sheet "Sales", row 12, column "x"``."""
-        parts = []
-        if self.file:
-            parts.append(self.file)
-        if self.sheet:
-            parts.append(f'sheet "{self.sheet}"')
-        if self.row is not None:
-            parts.append(f"row {self.row}")
-        if self.column:
-            parts.append(f'column "{self.column}"')
-        return ", ".join(parts)
+        return where(lang, file=self.file, sheet=self.sheet, row=self.row, column=self.column)
 
-    def line(self) -> str:
-        """One line for the terminal: ``warning: <where>: <message> (<hint>)``."""
-        where = self.where()
-        text = f"{self.severity}: {where}: {self.message}" if where else (
-            f"{self.severity}: {self.message}"
+    def text(self, lang: str = "en", seen: set[str] | None = None) -> tuple[str, str]:
+        """The message and the hint in ``lang`` (canonical names explained once in ``seen``)."""
+        seen = set() if seen is None else seen
+        return render(self.message, lang, seen), render(self.hint, lang, seen)
+
+    def line(self, lang: str = "en") -> str:
+        """One line for the terminal: ``warning: <where>: <message> — <hint>``."""
+        place = self.where(lang)
+        message, hint = self.text(lang)
+        if lang == "zh":
+            text = f"{self.severity.word(lang)}：{place}：{message}" if place else (
+                f"{self.severity.word(lang)}：{message}")
+            return text + (f"——{hint}" if hint else "")
+        text = f"{self.severity}: {place}: {message}" if place else (
+            f"{self.severity}: {message}"
         )
-        if self.hint:
-            text += f" — {self.hint}"
+        if hint:
+            text += f" — {hint}"
         return text
+
+
+def where(lang: str, *, file: str = "", sheet: str = "", row: int | None = None,
+          column: str = "") -> str:
+    """An address in ``lang``; names are shown as the workbook spells them."""
+    parts = []
+    if file:
+        parts.append(file)
+    if sheet:
+        parts.append(render(N_('sheet "%(sheet)s"', sheet=sheet), lang))
+    if row is not None:
+        parts.append(render(N_("row %(row)s", row=row), lang))
+    if column:
+        parts.append(render(N_('column "%(column)s"', column=column), lang))
+    return ("，" if lang == "zh" else ", ").join(parts)
 
 
 @dataclass

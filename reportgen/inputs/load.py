@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from reportgen.i18n import N_, Join
 from reportgen.inputs.config import Config
 from reportgen.inputs.issues import Issue, IssueLog, Severity
 from reportgen.inputs.model import Dataset, InputFile
@@ -43,6 +44,8 @@ from reportgen.inputs.schema import (
     Column,
     SheetKind,
     blank_column,
+    column_term,
+    kind_term,
     normalise_name,
     sheet_kind_for,
 )
@@ -99,8 +102,9 @@ def discover(inputs: Path, log: IssueLog) -> list[Path]:
     """The spreadsheet files in the inputs folder, sorted by name; lock and temp files ignored."""
     if not inputs.is_dir():
         log.error(
-            f"the inputs folder {inputs} does not exist",
-            hint="create it and put the month's workbooks in it, or name another with --inputs",
+            N_("the inputs folder %(folder)s does not exist", folder=inputs),
+            hint=N_("create it and put the month's workbooks in it, or name another with "
+                    "--inputs"),
             code="no_inputs",
         )
         return []
@@ -111,16 +115,17 @@ def discover(inputs: Path, log: IssueLog) -> list[Path]:
         unsupported = UNSUPPORTED_SPREADSHEETS.get(path.suffix.lower())
         if unsupported and not path.name.startswith((".", "~$")):
             log.error(
-                f"reportgen cannot read {unsupported}",
+                N_("reportgen cannot read %(format)s", format=unsupported),
                 file=printable(path.name), code="unsupported_format",
-                hint="open it in Excel or WPS and save it as an Excel workbook (.xlsx)",
+                hint=N_("open it in Excel or WPS and save it as an Excel workbook (.xlsx)"),
             )
         elif not is_ignored_file(path):
             files.append(path)
     if not files and not log.errors:
         log.error(
-            f"the inputs folder {inputs} holds no workbook (.xlsx, .xlsm, .xls, .ods or .csv)",
-            hint="copy the month's workbooks into it",
+            N_("the inputs folder %(folder)s holds no workbook (.xlsx, .xlsm, .xls, .ods or "
+               ".csv)", folder=inputs),
+            hint=N_("copy the month's workbooks into it"),
             code="no_inputs",
         )
     return files
@@ -146,10 +151,11 @@ def classify_sheets(
         kind = configured.get(key) or sheet_kind_for(raw.name)
         if kind is None:
             log.info(
-                f'sheet "{raw.name}" is not one reportgen uses; it was ignored',
+                N_('sheet "%(sheet)s" is not one reportgen uses; it was ignored',
+                   sheet=raw.name),
                 file=file, sheet=raw.name,
-                hint="name it as in the README (Clients, Sales, …) or map it under [sheets] "
-                "in reportgen.toml if it should be read",
+                hint=N_("name it as in the README (Clients, Sales, …) or map it under [sheets] "
+                        "in reportgen.toml if it should be read"),
                 code="unused_sheet",
             )
             continue
@@ -166,16 +172,17 @@ def drop_shadowed_hidden(refs: list[SheetRef], log: IssueLog) -> list[SheetRef]:
             kept.append(ref)
         elif ref.kind.name in visible_kinds:
             log.info(
-                f'hidden sheet "{ref.raw.name}" was ignored: a visible {ref.kind.label} sheet '
-                "is read instead",
+                N_('hidden sheet "%(sheet)s" was ignored: a visible %(kind)s sheet is read '
+                   "instead", sheet=ref.raw.name, kind=kind_term(ref.kind)),
                 file=ref.file, sheet=ref.raw.name, code="hidden_sheet_ignored",
             )
         else:
             log.warning(
-                f'sheet "{ref.raw.name}" is hidden in the workbook; it was read because no '
-                f"visible sheet holds the {ref.kind.label}",
+                N_('sheet "%(sheet)s" is hidden in the workbook; it was read because no '
+                   "visible sheet holds the %(kind)s", sheet=ref.raw.name,
+                   kind=kind_term(ref.kind)),
                 file=ref.file, sheet=ref.raw.name,
-                hint="unhide the sheet if it is current, or delete it if it is old",
+                hint=N_("unhide the sheet if it is current, or delete it if it is old"),
                 code="hidden_sheet_read",
             )
             kept.append(ref)
@@ -315,21 +322,24 @@ def parse_sheet(ref: SheetRef, config: Config, log: IssueLog) -> pd.DataFrame | 
     raw, kind, file = ref.raw, ref.kind, ref.file
     where: dict[str, Any] = {"file": file, "sheet": raw.name}
     if not raw.rows:
-        log.warning(f"the {kind.label} sheet is empty", **where, code="empty_sheet",
-                    hint="fill it in or remove it")
+        log.warning(N_("the %(kind)s sheet is empty", kind=kind_term(kind)), **where,
+                    code="empty_sheet", hint=N_("fill it in or remove it"))
         return None
     header = find_header(raw.rows, kind, config)
     if header is None:
-        expected = ", ".join(kind.required_columns)
+        expected = Join(column_term(c) for c in kind.required_columns)
         first = next((row for row in raw.rows[:HEADER_SEARCH_ROWS] if any(
             c not in (None, "") for c in row)), [])
         seen = printable(", ".join(str(c) for c in first if c not in (None, ""))[:200])
+        message = N_("no header row found in the %(kind)s sheet: expected columns "
+                     "%(expected)s", kind=kind_term(kind), expected=expected)
+        if seen:
+            message = N_("%(problem)s; the first filled row reads: %(seen)s", problem=message,
+                         seen=seen)
         log.error(
-            f"no header row found in the {kind.label} sheet: expected columns {expected}"
-            + (f"; the first filled row reads: {seen}" if seen else ""),
-            **where, code="no_header",
-            hint=f"put the column names in one row, or map them under [columns.{kind.name}] "
-            "in reportgen.toml",
+            message, **where, code="no_header",
+            hint=N_("put the column names in one row, or map them under [columns.%(kind)s] "
+                    "in reportgen.toml", kind=kind.name),
         )
         return None
     header_index, positions = header
@@ -340,44 +350,48 @@ def parse_sheet(ref: SheetRef, config: Config, log: IssueLog) -> pd.DataFrame | 
         cell = header_row[positions[canonical]]
         return str(cell).strip()
 
-    missing = [c for c in kind.required_columns if c not in positions]
+    missing: list[object] = [column_term(c) for c in kind.required_columns
+                             if c not in positions]
     for group in kind.one_of:
         if not any(c in positions for c in group):
-            missing.append(" or ".join(group))
+            missing.append(Join((column_term(c) for c in group),
+                                {"en": " or ", "zh": "或"}))
     if missing:
         found = printable(", ".join(str(c).strip() for c in header_row
                                     if c not in (None, ""))[:300])
         log.error(
-            f"the {kind.label} sheet lacks the required column(s) {', '.join(missing)}; "
-            f"found: {found}",
+            N_("the %(kind)s sheet lacks the required column(s) %(missing)s; found: %(found)s",
+               kind=kind_term(kind), missing=Join(missing), found=found),
             **where, row=header_excel_row, code="missing_column",
-            hint=f"add the column, or map your column's name under [columns.{kind.name}] "
-            "in reportgen.toml",
+            hint=N_("add the column, or map your column's name under [columns.%(kind)s] "
+                    "in reportgen.toml", kind=kind.name),
         )
         return None
     for canonical in config.columns.get(kind.name, {}):
         if canonical not in positions:
             log.warning(
-                f'the column mapped to {canonical} ("{config.columns[kind.name][canonical]}") '
-                f"is not in the {kind.label} sheet",
+                N_('the column mapped to %(column)s ("%(source)s") is not in the %(kind)s sheet',
+                   column=column_term(canonical), source=config.columns[kind.name][canonical],
+                   kind=kind_term(kind)),
                 **where, row=header_excel_row, code="mapped_column_missing",
-                hint="check the name under [columns." + kind.name + "] in reportgen.toml",
+                hint=N_("check the name under [columns.%(kind)s] in reportgen.toml",
+                        kind=kind.name),
             )
 
     body = _body(raw, header_index, positions)
     n = body.n
     if n == 0:
-        log.warning(f"the {kind.label} sheet has a header but no rows", **where,
-                    code="empty_sheet")
+        log.warning(N_("the %(kind)s sheet has a header but no rows", kind=kind_term(kind)),
+                    **where, code="empty_sheet")
         return None
     excel_rows = _excel_rows(ref, header_index + 1, n)
     blank = body.blank()
     if body.columns is not None:
         for span, row, canonical, value in fill_merged(raw, kind, positions, body.columns,
                                                        header_excel_row, blank):
-            log.info(f"cells {span} are merged; their value {value} was read on each of their "
-                     "rows", **where, row=row, column=header_text(canonical),
-                     code="merged_cells")
+            log.info(N_("cells %(span)s are merged; their value %(value)s was read on each of "
+                        "their rows", span=span, value=value), **where, row=row,
+                     column=header_text(canonical), code="merged_cells")
 
     frame: dict[str, pd.Series] = {}
     bad = np.zeros(n, dtype=bool)
@@ -394,7 +408,7 @@ def parse_sheet(ref: SheetRef, config: Config, log: IssueLog) -> pd.DataFrame | 
         col_where: dict[str, Any] = {**where, "column": header_text(col.name)}
         for severity, message, hint in result.column_notes:
             log.add(Issue(severity, message, **col_where, row=header_excel_row, hint=hint,
-                          code="column_note"))
+                          code=_NOTE_CODES.get(getattr(message, "msgid", ""), "column_note")))
             if severity is Severity.ERROR and col.required:
                 pass  # the per-cell problems below skip the affected rows
         for prob in result.problems:
@@ -403,7 +417,7 @@ def parse_sheet(ref: SheetRef, config: Config, log: IssueLog) -> pd.DataFrame | 
                 continue
             issue = Issue(
                 prob.severity, prob.message, **col_where, row=int(excel_rows[i]),
-                value=prob.value, hint=prob.hint, code="bad_value",
+                value=prob.value, hint=prob.hint, code=_value_code(col.type, prob.severity),
             )
             if prob.severity is Severity.ERROR:
                 if col.required:
@@ -411,8 +425,8 @@ def parse_sheet(ref: SheetRef, config: Config, log: IssueLog) -> pd.DataFrame | 
                     bad_reason.setdefault(i, issue)
                 else:
                     log.add(Issue(
-                        Severity.WARNING, issue.message + "; left blank", **col_where,
-                        row=issue.row, value=issue.value, hint=issue.hint, code="bad_value",
+                        Severity.WARNING, _left_blank(issue.message), **col_where,
+                        row=issue.row, value=issue.value, hint=issue.hint, code=issue.code,
                     ))
             else:
                 log.add(issue)
@@ -423,17 +437,16 @@ def parse_sheet(ref: SheetRef, config: Config, log: IssueLog) -> pd.DataFrame | 
             i = erow - int(excel_rows[0]) if n else -1
             if not 0 <= i < n or blank[i]:
                 continue
-            message = f"the cell holds {text}" if text.startswith("#") else text
+            message = N_("the cell holds %(error)s", error=text) if text.startswith(
+                "#") else text
             if col.required:
                 bad[i] = True
                 bad_reason.setdefault(i, Issue(
                     Severity.WARNING, message, **col_where, row=erow, value=text,
-                    hint="fix the formula in Excel and save the workbook again",
-                    code="error_cell"))
+                    hint=_FORMULA_HINT, code="error_cell"))
             else:
-                log.warning(message + "; left blank", **col_where, row=erow, value=text,
-                            hint="fix the formula in Excel and save the workbook again",
-                            code="error_cell")
+                log.warning(_left_blank(message), **col_where, row=erow, value=text,
+                            hint=_FORMULA_HINT, code="error_cell")
                 series.iloc[i] = None
         frame[col.name] = series
 
@@ -445,9 +458,10 @@ def parse_sheet(ref: SheetRef, config: Config, log: IssueLog) -> pd.DataFrame | 
         for i in map(int, np.flatnonzero(missing_mask)):
             bad[i] = True
             bad_reason.setdefault(int(i), Issue(
-                Severity.WARNING, f"{name} is blank",
+                Severity.WARNING, N_("%(column)s is blank", column=column_term(name)),
                 **where, column=header_text(name), row=int(excel_rows[i]),
-                hint=f"fill in {name}, or delete the row", code="blank_required"))
+                hint=N_("fill in %(column)s, or delete the row", column=column_term(name)),
+                code="blank_required"))
 
     # Subtotal and note rows: a "Total" label where an id or date belongs.
     first_required = kind.required_columns[0]
@@ -458,9 +472,9 @@ def parse_sheet(ref: SheetRef, config: Config, log: IssueLog) -> pd.DataFrame | 
             isinstance(cell, str) and _SUBTOTAL.match(cell.strip())
         ):
             bad_reason[int(i)] = Issue(
-                Severity.WARNING, "looks like a subtotal or total row; it was not counted",
+                Severity.WARNING, N_("looks like a subtotal or total row; it was not counted"),
                 **where, row=int(excel_rows[i]), value=texts[0][:60] if texts else "",
-                hint="keep totals out of the data rows, or leave them: they are skipped",
+                hint=N_("keep totals out of the data rows, or leave them: they are skipped"),
                 code="subtotal_row")
 
     df = pd.DataFrame(frame)
@@ -483,7 +497,7 @@ def parse_sheet(ref: SheetRef, config: Config, log: IssueLog) -> pd.DataFrame | 
                 cents = None if pd.isna(v) else int(v)
             # A bad row is skipped with a warning (SPEC, "Bad input"); --strict makes it fatal.
             log.add(Issue(
-                Severity.WARNING, issue.message + "; the row was skipped",
+                Severity.WARNING, row_skipped(issue.message),
                 file=issue.file, sheet=issue.sheet, row=issue.row, column=issue.column,
                 value=issue.value, hint=issue.hint, code=issue.code,
                 amount_cents=cents, skipped=True, **row_owner(df, i),
@@ -491,6 +505,36 @@ def parse_sheet(ref: SheetRef, config: Config, log: IssueLog) -> pd.DataFrame | 
     keep = ~bad & ~blank
     df = df.loc[keep].reset_index(drop=True)
     return df
+
+
+_FORMULA_HINT = N_("fix the formula in Excel and save the workbook again")
+
+
+def _left_blank(message: str) -> str:
+    return N_("%(problem)s; left blank", problem=message)
+
+
+def row_skipped(message: str) -> str:
+    """A row's problem, saying that the row was left out."""
+    return N_("%(problem)s; the row was skipped", problem=message)
+
+
+#: The codes of a column's notes (the date order of a column), by message.
+_NOTE_CODES = {
+    "column mixes day-first (%(day_first)s) and month-first (%(month_first)s) dates":
+        "mixed_date_order",
+    "dates read as %(order)s because of values like %(example)s": "date_order_found",
+    "dates like %(example)s could be %(day_first)s or %(month_first)s; read as %(order)s "
+    "([format] date_order)": "ambiguous_dates",
+}
+
+
+def _value_code(column_type: str, severity: Severity) -> str:
+    """The code of a cell problem: ``bad_date``, ``bad_amount`` … (``suspect_…`` for a warning)."""
+    kind = {"date": "date", "month": "month", "money": "amount", "number": "number",
+            "int": "number", "percent": "percentage", "id": "id", "emails": "email",
+            "enum": "choice", "score": "score", "bool": "yes_no"}.get(column_type, "value")
+    return f"{'bad' if severity is Severity.ERROR else 'suspect'}_{kind}"
 
 
 #: Column types whose values add up: a merged cell is read once, never copied to each row.
@@ -554,11 +598,23 @@ def load_inputs(inputs: Path, config: Config, *, month: pd.Period | None = None)
             gc.enable()
 
 
+def _found_sheets(found: list[object]) -> Join:
+    return Join(found, {"en": "; ", "zh": "；"})
+
+
+def _with_unread(message: str, hint: str, unread: list[object]) -> tuple[str, str]:
+    """A missing-sheet message and hint that first name what could not be read."""
+    return (N_("%(problem)s; could not be read: %(unread)s", problem=message,
+               unread=_found_sheets(unread)),
+            N_("fix what could not be read (see the errors above); otherwise %(hint)s",
+               hint=hint))
+
+
 def _load_inputs(inputs: Path, config: Config, *, month: pd.Period | None) -> Dataset:
     log = IssueLog()
     refs: list[SheetRef] = []
     files: list[InputFile] = []
-    unread: list[str] = []  # files and sheets the reader refused
+    unread: list[object] = []  # files and sheets the reader refused
     for path in discover(inputs, log):
         # File and sheet names reach the terminal in every message: no escape sequences.
         name = printable(path.name)
@@ -567,8 +623,8 @@ def _load_inputs(inputs: Path, config: Config, *, month: pd.Period | None) -> Da
         for sheet in sheets:
             sheet.name = printable(sheet.name)
         log.extend(issues)
-        unread += [i.file + (f' (sheet "{i.sheet}")' if i.sheet else "")
-                   for i in issues if i.severity is Severity.ERROR]
+        unread += [N_('%(file)s (sheet "%(sheet)s")', file=i.file, sheet=i.sheet) if i.sheet
+                   else i.file for i in issues if i.severity is Severity.ERROR]
         date1904 = any(s.date1904 for s in sheets)
         file_refs = classify_sheets(name, sheets, config, log, date1904)
         refs.extend(file_refs)
@@ -599,14 +655,15 @@ def _load_inputs(inputs: Path, config: Config, *, month: pd.Period | None) -> Da
     clients_derived = False
     if "sales" not in tables:
         if files and not any(r.kind.name == "sales" for r in refs):
-            found = sorted({f"{r.file}: {r.raw.name}" for r in refs}) or ["no sheet reportgen uses"]
-            hint = ('name the sheet with the sales lines "Sales" (or 销售), or map it under '
-                    "[sheets] in reportgen.toml")
-            message = "no Sales sheet was found; sheets found: " + "; ".join(found)
+            found: list[object] = [*sorted({f"{r.file}: {r.raw.name}" for r in refs})] or [
+                N_("no sheet reportgen uses")]
+            hint: str = N_('name the sheet with the sales lines "Sales" (or 销售), or map it under '
+                      "[sheets] in reportgen.toml")
+            message: str = N_("no Sales sheet was found; sheets found: %(found)s",
+                         found=_found_sheets(found))
             if unread:
                 # The sales lines are most likely in what was refused: say so first.
-                message += "; could not be read: " + "; ".join(unread)
-                hint = "fix what could not be read (see the errors above); otherwise " + hint
+                message, hint = _with_unread(message, hint, unread)
             log.error(message, hint=hint, code="missing_sheet")
     else:
         tables["sales"] = check_sales(tables["sales"], log)
@@ -621,13 +678,14 @@ def _load_inputs(inputs: Path, config: Config, *, month: pd.Period | None) -> Da
             present["clients"] = {"client_id", "name", "region", "account_manager"}
             clients_derived = True
         else:
-            message = ("no Clients sheet was found, and the sales lines carry no client region "
-                       "to derive the clients from")
-            hint = ('add a sheet named "Clients" (or 客户) with client_id, name and region, or '
-                    "add a region column to the sales lines")
+            message = N_("no Clients sheet was found, and the sales lines carry no client "
+                         "region to derive the clients from")
+            hint = N_('add a sheet named "Clients" (or 客户) with %(client_id)s, %(name)s and '
+                      "%(region)s, or add a region column to the sales lines",
+                      client_id=column_term("client_id"), name=column_term("name"),
+                      region=column_term("region"))
             if unread:
-                message += "; could not be read: " + "; ".join(unread)
-                hint = "fix what could not be read (see the errors above); otherwise " + hint
+                message, hint = _with_unread(message, hint, unread)
             log.error(message, hint=hint, code="missing_sheet")
 
     if "opportunities" in tables:

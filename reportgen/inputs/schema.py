@@ -28,6 +28,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from reportgen.i18n import Term
+
 #: Address columns added to every loaded frame.
 FILE, SHEET, ROW = "_file", "_sheet", "_row"
 ADDRESS_COLUMNS = (FILE, SHEET, ROW)
@@ -302,6 +304,28 @@ VALUE_SPELLINGS: dict[str, dict[str, tuple[str, ...]]] = {
         "false": ("no", "n", "false", "0", "否", "未解决", "open", "unresolved"),
     },
 }
+
+
+def _chinese(words: tuple[str, ...]) -> str:
+    return next((w for w in words if not w.isascii()), "")
+
+
+def column_term(name: str) -> Term:
+    """A canonical column name for a message, explained in Chinese the first time it appears.
+
+    ``client_id`` reads ``client_id（客户编号）`` in Chinese: the first Chinese header the
+    schema accepts for it, which is also what the example workbook calls the column.
+    """
+    for kind in SHEETS.values():
+        for col in kind.columns:
+            if col.name == name and _chinese(col.synonyms):
+                return Term(name, explain={"zh": _chinese(col.synonyms)})
+    return Term(name)
+
+
+def kind_term(kind: SheetKind) -> Term:
+    """A kind of sheet for a message: "Sales" in English, "销售" in Chinese."""
+    return Term(kind.label, words={"zh": _chinese(kind.synonyms) or kind.label})
 
 
 def sheet_kind_for(name: str) -> SheetKind | None:

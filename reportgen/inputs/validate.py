@@ -17,8 +17,17 @@ import dataclasses
 import numpy as np
 import pandas as pd
 
-from reportgen.inputs.issues import Issue, IssueLog, Severity
-from reportgen.inputs.schema import FILE, ROW, SHEET, SHEETS, SheetKind, blank_column
+from reportgen.i18n import N_, Term
+from reportgen.inputs.issues import Issue, IssueLog, Severity, where
+from reportgen.inputs.schema import (
+    FILE,
+    ROW,
+    SHEET,
+    SHEETS,
+    SheetKind,
+    blank_column,
+    column_term,
+)
 from reportgen.inputs.values.cells import show
 
 
@@ -58,13 +67,25 @@ def skip_rows(df: pd.DataFrame, mask: np.ndarray, log: IssueLog, message_for, *,
         if money is not None and not pd.isna(row[money]):
             cents = int(row[money])
         log.add(Issue(
-            Severity.WARNING, message_for(row) + "; the row was skipped",
+            Severity.WARNING, N_("%(problem)s; the row was skipped", problem=message_for(row)),
             file=row[FILE], sheet=row[SHEET], row=int(row[ROW]), column=column,
             value=str(row.get(column, ""))[:60] if column in row else "",
             hint=hint, code=code, amount_cents=cents, skipped=True,
             **row_owner(sub, position),
         ))
     return df.loc[~mask].reset_index(drop=True)
+
+
+class _Place(Term):
+    """Where a row is, in the language the line is shown in."""
+
+    def __init__(self, file: str, sheet: str, row: int) -> None:
+        super().__init__(where("en", file=file, sheet=sheet, row=row))
+        self.words = {"zh": where("zh", file=file, sheet=sheet, row=row)}
+
+
+#: What a duplicate id denotes, in the message.
+_ID_LABELS = {"client": N_("client"), "opportunity": N_("opportunity")}
 
 
 def drop_duplicate_ids(df: pd.DataFrame, id_col: str, label: str, log: IssueLog) -> pd.DataFrame:
@@ -74,13 +95,17 @@ def drop_duplicate_ids(df: pd.DataFrame, id_col: str, label: str, log: IssueLog)
         return df
     first = df.drop_duplicates(id_col, keep="first").set_index(id_col)
 
+    noun = _ID_LABELS.get(label, label)
+
     def message(row: pd.Series) -> str:
         f = first.loc[row[id_col]]
-        return (f'duplicate {id_col} "{show(row[id_col])}": the same {label} is already at '
-                f"{f[FILE]}, sheet \"{f[SHEET]}\", row {int(f[ROW])}")
+        return N_('duplicate %(column)s "%(id)s": the same %(noun)s is already at %(place)s',
+                  column=column_term(id_col), id=show(row[id_col]), noun=noun,
+                  place=_Place(f[FILE], f[SHEET], int(f[ROW])))
 
     return skip_rows(df, dup, log, message, column=id_col,
-                     hint=f"give each {label} one row with a unique {id_col}",
+                     hint=N_("give each %(noun)s one row with a unique %(column)s", noun=noun,
+                             column=column_term(id_col)),
                      code="duplicate_id", money="value" if "value" in df.columns else None)
 
 
@@ -93,9 +118,10 @@ def check_sales(sales: pd.DataFrame, log: IssueLog) -> pd.DataFrame:
         repeats = sales.loc[dup & sales.duplicated(canonical, keep="first").to_numpy()]
         for _, row in repeats.iterrows():
             log.warning(
-                "this sales line repeats an earlier line exactly; both were kept",
+                N_("this sales line repeats an earlier line exactly; both were kept"),
                 file=row[FILE], sheet=row[SHEET], row=int(row[ROW]),
-                hint="delete one of them if it was entered twice", code="duplicate_sales_line")
+                hint=N_("delete one of them if it was entered twice"),
+                code="duplicate_sales_line")
         del firsts
     qty = sales["quantity"]
     neg_qty = (qty < 0).fillna(False).to_numpy() & (sales["amount"] > 0).fillna(False).to_numpy()
@@ -104,9 +130,10 @@ def check_sales(sales: pd.DataFrame, log: IssueLog) -> pd.DataFrame:
         sales.loc[neg_qty, "amount"] = -sales.loc[neg_qty, "amount"]
         for _, row in sales.loc[neg_qty].iterrows():
             log.warning(
-                "negative quantity with a positive amount: read as a return (amount made negative)",
+                N_("negative quantity with a positive amount: read as a return (amount made "
+                   "negative)"),
                 file=row[FILE], sheet=row[SHEET], row=int(row[ROW]), column="amount",
-                hint="write returns with a negative amount", code="return_sign")
+                hint=N_("write returns with a negative amount"), code="return_sign")
     price = sales["unit_price"]
     has_both = qty.notna() & price.notna()
     if has_both.any():
@@ -117,10 +144,10 @@ def check_sales(sales: pd.DataFrame, log: IssueLog) -> pd.DataFrame:
         if len(off_idx):
             first = sales.loc[off_idx[0]]
             log.warning(
-                f"on {len(off_idx):,} sales line(s) the amount differs from quantity × unit "
-                "price by more than 1%; the amount was taken as given",
+                N_("on %(count)s sales line(s) the amount differs from quantity × unit price by "
+                   "more than 1%%; the amount was taken as given", count=f"{len(off_idx):,}"),
                 file=first[FILE], sheet=first[SHEET], row=int(first[ROW]), column="amount",
-                hint="this is normal with discounts; otherwise check the amounts",
+                hint=N_("this is normal with discounts; otherwise check the amounts"),
                 code="amount_vs_price")
     return sales
 
@@ -175,18 +202,19 @@ def derive_clients(sales: pd.DataFrame, log: IssueLog, month: pd.Period | None) 
     if no_region.any():
         for _, row in clients.loc[no_region].iterrows():
             log.warning(
-                f'client "{show(row["client_id"])}" has no region on any sales line; it is '
-                'reported under region "(none)"',
+                N_('client "%(id)s" has no region on any sales line; it is reported under '
+                   'region "(none)"', id=show(row["client_id"])),
                 file=row[FILE], sheet=row[SHEET], row=int(row[ROW]), column="region",
-                hint="fill in the region on the sales lines or add a Clients sheet",
+                hint=N_("fill in the region on the sales lines or add a Clients sheet"),
                 code="no_region")
         clients.loc[no_region, "region"] = "(none)"
     clients["name"] = clients["name"].where(clients["name"].notna(), clients["client_id"])
     log.warning(
-        f"there is no Clients sheet: the list of {len(clients):,} clients was derived from the "
-        "sales lines, and their potential values are unknown, so no client can be high "
-        "potential and there will be no Major accounts",
-        hint="add a Clients sheet with potential_value to get Major accounts",
+        N_("there is no Clients sheet: the list of %(count)s clients was derived from the "
+           "sales lines, and their potential values are unknown, so no client can be high "
+           "potential and there will be no Major accounts", count=f"{len(clients):,}"),
+        hint=N_("add a Clients sheet with %(column)s to get Major accounts",
+                column=column_term("potential_value")),
         code="clients_derived",
     )
     return clients
@@ -198,8 +226,9 @@ def drop_unknown_clients(df: pd.DataFrame, kind: SheetKind, known: pd.Index, log
     unknown = (~df["client_id"].isin(known)).to_numpy()
     return skip_rows(
         df, unknown, log,
-        lambda row: f'client_id "{show(row["client_id"])}" is not in the client list',
+        lambda row: N_('%(column)s "%(id)s" is not in the client list',
+                       column=column_term("client_id"), id=show(row["client_id"])),
         column="client_id",
-        hint="add the client to the Clients sheet, or correct the id",
+        hint=N_("add the client to the Clients sheet, or correct the id"),
         code="unknown_client", money=money,
     )

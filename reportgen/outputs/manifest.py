@@ -60,7 +60,9 @@ def manifest_data(*, dataset: Any, analysis: Any, options: dict[str, Any],
             "skipped_rows": sum(i.skipped for i in issues),
             "skipped_amount_cents": sum(i.amount_cents or 0 for i in issues if i.skipped),
         },
-        "warnings": [i.line() for i in issues if i.severity is not Severity.INFO],
+        # In the run's language: an unchanged run prints them again instead of the checks.
+        "warnings": [i.line(str(options.get("lang") or "en")) for i in issues
+                     if i.severity is not Severity.INFO],
         "workbooks": sorted(p.relative_to(folder).as_posix() for p in workbooks),
         "documents": dict(sorted(documents.items())),
     }

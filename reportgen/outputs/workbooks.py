@@ -62,27 +62,35 @@ def opportunities_sheet(screened: pd.DataFrame) -> pd.DataFrame:
     return out[[*OPPORTUNITY_COLUMNS, *detail]]
 
 
-def quality_sheet(issues: tuple[Issue, ...]) -> pd.DataFrame:
-    """data-quality.xlsx's first sheet: one row per problem found in the input."""
-    rows = [
-        {
+def quality_sheet(issues: tuple[Issue, ...], lang: str = "en") -> pd.DataFrame:
+    """data-quality.xlsx's first sheet: one row per problem found in the input.
+
+    SPEC's columns, ending with ``code`` (stable, English, the same in both languages: for
+    programs and filters), then whether the row was skipped and the money it carried. The
+    message and the hint are in the run's language; severity stays the English code, like
+    ``code``, so that a filter on it works whatever the language.
+    """
+    rows = []
+    for i in issues:
+        message, hint = i.text(lang)
+        rows.append({
             "severity": str(i.severity), "file": i.file, "sheet": i.sheet,
-            "row": i.row, "column": i.column, "value": i.value, "message": i.message,
-            "hint": i.hint, "skipped": i.skipped,
+            "row": i.row, "column": i.column, "value": i.value, "message": message,
+            "hint": hint, "code": i.code, "skipped": i.skipped,
             "amount": None if i.amount_cents is None else i.amount_cents,
-            "code": i.code,
-        }
-        for i in issues
-    ]
-    frame = pd.DataFrame(rows, columns=[*QUALITY_COLUMNS, "skipped", "amount", "code"])
+        })
+    frame = pd.DataFrame(rows, columns=[*QUALITY_COLUMNS, "code", "skipped", "amount"])
     frame["row"] = frame["row"].astype("Int64")
     frame["amount"] = frame["amount"].astype("Int64")
     return frame
 
 
 def write_workbooks(analysis: Analysis, dataset: Dataset, folder: Path,
-                    generated: dt.datetime) -> list[Path]:
-    """Write tiers, metrics, opportunities and data-quality workbooks; return their paths."""
+                    generated: dt.datetime, *, lang: str = "en") -> list[Path]:
+    """Write tiers, metrics, opportunities and data-quality workbooks; return their paths.
+
+    ``lang`` is the language of data-quality.xlsx's messages and hints.
+    """
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -118,6 +126,7 @@ def write_workbooks(analysis: Analysis, dataset: Dataset, folder: Path,
         opp = pd.DataFrame({c: pd.Series(dtype="object") for c in OPPORTUNITY_COLUMNS})
     write("opportunities.xlsx", [("opportunities", opp)],
           {g: "0.00" for g in GATES})
-    write("data-quality.xlsx", [("problems", quality_sheet(dataset.issues + analysis.notes))],
+    write("data-quality.xlsx", [("problems", quality_sheet(dataset.issues + analysis.notes,
+                                                           lang))],
           {"amount": "cents"})
     return written

@@ -26,6 +26,7 @@ import time
 from pathlib import Path
 
 from reportgen.errors import EnvironmentFailure
+from reportgen.i18n import N_
 
 # Read once at import: os.umask can only be read by setting it, which is not thread-safe.
 _UMASK = os.umask(0)
@@ -42,24 +43,28 @@ STALE_AFTER_SECONDS = 24 * 3600
 #: Folders already cleaned by this process (each is swept once, on its first write).
 _SWEPT: set[str] = set()
 
+_DENIED = N_("permission denied. Choose another --out folder or ask for write access")
+_NOT_A_FOLDER = N_("part of that path is a file, not a folder. Choose another --out folder")
 _PLAIN_REASONS = {
-    errno.ENOSPC: "the disk is full. Free some space, then run again",
-    errno.EROFS: "the disk is read-only. Choose another --out folder",
-    errno.EACCES: "permission denied. Choose another --out folder or ask for write access",
-    errno.EPERM: "permission denied. Choose another --out folder or ask for write access",
-    errno.ENOTDIR: "part of that path is a file, not a folder. Choose another --out folder",
-    errno.EEXIST: "part of that path is a file, not a folder. Choose another --out folder",
-    errno.EISDIR: "a folder is in the way of the file. Move it, then run again",
-    errno.ENAMETOOLONG: "the file name is too long. Choose a shorter --out folder",
+    errno.ENOSPC: N_("the disk is full. Free some space, then run again"),
+    errno.EROFS: N_("the disk is read-only. Choose another --out folder"),
+    errno.EACCES: _DENIED,
+    errno.EPERM: _DENIED,
+    errno.ENOTDIR: _NOT_A_FOLDER,
+    errno.EEXIST: _NOT_A_FOLDER,
+    errno.EISDIR: N_("a folder is in the way of the file. Move it, then run again"),
+    errno.ENAMETOOLONG: N_("the file name is too long. Choose a shorter --out folder"),
 }
 if hasattr(errno, "EDQUOT"):  # missing from errno on some platforms
-    _PLAIN_REASONS[errno.EDQUOT] = "your disk quota is used up. Free some space, then run again"
+    _PLAIN_REASONS[errno.EDQUOT] = N_("your disk quota is used up. Free some space, then run "
+                                      "again")
 
 
 def environment_failure(path: Path, error: OSError) -> EnvironmentFailure:
     """A plain-words EnvironmentFailure for an OSError raised while writing ``path``."""
-    reason = _PLAIN_REASONS.get(error.errno or 0) or (error.strerror or str(error)).lower()
-    failure = EnvironmentFailure(f"cannot write to {Path(path).parent}: {reason}")
+    reason: object = _PLAIN_REASONS.get(error.errno or 0) or (error.strerror or str(error)).lower()
+    failure = EnvironmentFailure(N_("cannot write to %(folder)s: %(reason)s",
+                                    folder=Path(path).parent, reason=reason))
     failure.__cause__ = error
     return failure
 

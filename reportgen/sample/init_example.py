@@ -474,6 +474,15 @@ def init_config_text(lang: str = "en") -> str:
         _t(lang, "# under [columns.…] and [values.…], also remove it in front of the [section] "
                  "line.", "# [values.…]）还需删除 [节名] 那一行前的 \"# \"。"),
         "",
+        _t(lang, "# The language of the documents and of every message reportgen prints: "
+                 '"en" (English) or "zh" (Simplified Chinese).',
+           "# 文档和 reportgen 所有提示信息的语言：\"zh\"（简体中文）或 \"en\"（英文）。"),
+        _t(lang, "# Without it, the system's language decides (LANG); --lang on the command "
+                 "line wins.", "# 不设置时按系统语言（LANG）决定；命令行中的 --lang 优先。"),
+        "[report]",
+        # A Chinese folder is set up to speak Chinese, whatever the machine's language.
+        'lang = "zh"' if lang == "zh" else '# lang = "en"',
+        "",
         _t(lang, "# Which sheet holds which kind of table, when its name is not one reportgen "
                  "knows.", "# 工作表名称不是 reportgen 认识的名称时，指定哪个工作表是哪类表格。"),
         "[sheets]",

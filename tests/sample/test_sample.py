@@ -647,8 +647,11 @@ def test_init_config_loads_as_the_defaults(tmp_path: Path, lang: str) -> None:
     path = tmp_path / "reportgen.toml"
     write_init_config(path, lang=lang)
     tomllib.loads(path.read_text(encoding="utf-8"))
-    assert load_config(path).model_dump(exclude={"source"}) == Config().model_dump(
-        exclude={"source"})
+    config = load_config(path)
+    assert config.model_dump(exclude={"source", "report"}) == Config().model_dump(
+        exclude={"source", "report"})
+    # A folder set up in Chinese speaks Chinese; an English one follows the system's language.
+    assert config.report.lang == ("zh" if lang == "zh" else None)
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
@@ -661,6 +664,9 @@ def test_init_config_lists_every_setting_with_its_default(tmp_path: Path, lang: 
         if name in ("sheets", "columns", "values", "source"):
             continue
         section = getattr(config, name)
+        if name == "report":
+            assert section.lang == lang
+            continue
         assert section.model_dump(exclude={"regions"}) == getattr(defaults, name).model_dump(
             exclude={"regions"})
         for key in type(section).model_fields:

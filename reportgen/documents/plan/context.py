@@ -21,6 +21,7 @@ from reportgen.analysis.periods import day_ordinal, month_end, ordinal
 from reportgen.analysis.pipeline import Analysis
 from reportgen.documents import fmt
 from reportgen.errors import DataError
+from reportgen.i18n import N_
 from reportgen.inputs.config import Config
 from reportgen.inputs.model import Dataset
 
@@ -62,9 +63,9 @@ class Context:
         """The context of the plan for ``client_id``; DataError when there is no such client."""
         rows = _by_id(analysis.clients)
         if client_id not in rows:
-            raise DataError(
-                f"there is no client {client_id!r} in the Clients sheet: check the --client "
-                "option against the client_id column")
+            raise DataError(N_(
+                "there is no client %(id)s in the Clients sheet: check the --client option "
+                "against the client_id column", id=repr(client_id)))
         clients = dataset.table("clients")
         client = clients.iloc[int(_table_rows(clients, "clients")[client_id][0])].to_dict()
         return cls(

@@ -17,9 +17,12 @@ import zlib
 from collections.abc import Iterator
 from typing import BinaryIO
 
+from reportgen.i18n import N_
 from reportgen.inputs.config import LimitsConfig
 from reportgen.inputs.reading.extent import extent_problem
 from reportgen.inputs.reading.refusal import (
+    AN_EXCEL_WORKBOOK,
+    AN_ODS,
     HINT_HOSTILE,
     MB,
     Unreadable,
@@ -28,6 +31,7 @@ from reportgen.inputs.reading.refusal import (
     not_workbook,
     password,
     safe_text,
+    technical,
 )
 from reportgen.inputs.reading.xmlscan import (
     PartScan,
@@ -61,7 +65,7 @@ def check_zip_directory(fh: BinaryIO, size: int) -> None:
     tail = fh.read(tail_len)
     at = tail.rfind(b"PK\x05\x06")
     if at < 0 or len(tail) - at < 22:
-        raise damaged("the end of the file is missing")
+        raise damaged(N_("the end of the file is missing"))
     entries, directory = struct.unpack_from("<HI", tail, at + 10)
     if entries == 0xFFFF or directory == 0xFFFFFFFF:
         locator = tail.rfind(b"PK\x06\x07", 0, at)
@@ -74,40 +78,42 @@ def check_zip_directory(fh: BinaryIO, size: int) -> None:
                     entries, directory = struct.unpack_from("<QQ", record, 32)
     if entries > _MAX_ZIP_MEMBERS or directory > _MAX_ZIP_DIRECTORY:
         raise Unreadable(
-            f"the file holds {entries:,} parts; a workbook has a few dozen, so it is not a "
-            "genuine workbook", HINT_HOSTILE, "zip_bomb")
+            N_("the file holds %(count)s parts; a workbook has a few dozen, so it is not a "
+               "genuine workbook", count=f"{entries:,}"), HINT_HOSTILE, "zip_bomb")
 
 
 def package_kind(zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo], ext: str) -> str:
     """"xlsx" or "ods" for a workbook package; refuses any other zip with what it looks like."""
     names = {info.filename for info in infos}
-    expected = "an OpenDocument spreadsheet" if ext == ".ods" else "an Excel workbook"
+    expected = AN_ODS if ext == ".ods" else AN_EXCEL_WORKBOOK
     if "mimetype" in names:
         mime = _read_small(zf, "mimetype").strip()
         if mime == _ODS_MIME:
             return "ods"
-        kinds = {b"text": "an OpenDocument text document (.odt)",
-                 b"presentation": "an OpenDocument presentation (.odp)"}
+        kinds = {b"text": N_("an OpenDocument text document (.odt)"),
+                 b"presentation": N_("an OpenDocument presentation (.odp)")}
         if mime.startswith(b"application/vnd.oasis.opendocument."):
             sub = mime.rsplit(b".", 1)[-1]
-            raise not_workbook(expected, kinds.get(sub, "an OpenDocument file of another kind"))
+            raise not_workbook(expected, kinds.get(sub, N_("an OpenDocument file of another "
+                                                             "kind")))
     if "[Content_Types].xml" in names:
         types = _read_small(zf, "[Content_Types].xml")
         if any(t in types for t in _OOXML_WORKBOOK_TYPES):
             return "xlsx"
         if b"sheet.binary.macroEnabled.main" in types:
-            raise not_workbook(expected, "an Excel binary workbook (.xlsb), which reportgen "
-                               "does not read", "open it in Excel and save it as .xlsx")
+            raise not_workbook(expected, N_("an Excel binary workbook (.xlsb), which reportgen "
+                                            "does not read"),
+                               N_("open it in Excel and save it as .xlsx"))
         if b"wordprocessingml" in types:
-            raise not_workbook(expected, "a Word document")
+            raise not_workbook(expected, N_("a Word document"))
         if b"presentationml" in types:
-            raise not_workbook(expected, "a PowerPoint presentation")
+            raise not_workbook(expected, N_("a PowerPoint presentation"))
         if any(n.endswith("workbook.xml") for n in names):
             return "xlsx"
-        raise not_workbook(expected, "an Office file of another kind")
+        raise not_workbook(expected, N_("an Office file of another kind"))
     if not names:
-        raise not_workbook(expected, "an empty zip archive")
-    raise not_workbook(expected, "a zip archive without a workbook inside")
+        raise not_workbook(expected, N_("an empty zip archive"))
+    raise not_workbook(expected, N_("a zip archive without a workbook inside"))
 
 
 def _read_small(zf: zipfile.ZipFile, name: str, limit: int = MB) -> bytes:
@@ -116,8 +122,8 @@ def _read_small(zf: zipfile.ZipFile, name: str, limit: int = MB) -> bytes:
             return member.read(limit)
     except (zipfile.BadZipFile, OSError, EOFError, zlib.error, NotImplementedError,
             RuntimeError, ValueError) as exc:
-        raise damaged(f"part {safe_text(name)} cannot be unpacked: {safe_text(str(exc))}") \
-            from None
+        raise damaged(N_("part %(part)s cannot be unpacked: %(error)s", part=safe_text(name),
+                         error=technical(safe_text(str(exc))))) from None
 
 
 def check_declared_sizes(infos: list[zipfile.ZipInfo], limits: LimitsConfig) -> None:
@@ -125,23 +131,26 @@ def check_declared_sizes(infos: list[zipfile.ZipInfo], limits: LimitsConfig) -> 
     total = sum(info.file_size for info in infos)
     if total > limits.max_uncompressed_mb * MB:
         raise Unreadable(
-            f"the file unpacks to {mb(total)}, more than the "
-            f"{limits.max_uncompressed_mb:,.0f} MB limit ([limits] max_uncompressed_mb)",
+            N_("the file unpacks to %(size)s, more than the %(limit)s MB limit ([limits] "
+               "max_uncompressed_mb)", size=mb(total),
+               limit=f"{limits.max_uncompressed_mb:,.0f}"),
             HINT_HOSTILE, "zip_bomb")
     seen: set[str] = set()
     for info in infos:
         if info.filename in seen:
             # Readers disagree on which of two same-named parts counts: refuse the ambiguity.
-            raise damaged(f"it holds two parts named {safe_text(info.filename)}")
+            raise damaged(N_("it holds two parts named %(part)s",
+                             part=safe_text(info.filename)))
         seen.add(info.filename)
         if info.flag_bits & 0x1:
             raise password()
         ratio = info.file_size / max(info.compress_size, 1)
         if info.file_size > _BOMB_MIN_BYTES and ratio > limits.max_compression_ratio:
             raise Unreadable(
-                f"the part {safe_text(info.filename)} is compressed {ratio:,.0f} to 1, more "
-                f"than the {limits.max_compression_ratio:,.0f} to 1 limit "
-                "([limits] max_compression_ratio); it is most likely a zip bomb",
+                N_("the part %(part)s is compressed %(ratio)s to 1, more than the %(limit)s to "
+                   "1 limit ([limits] max_compression_ratio); it is most likely a zip bomb",
+                   part=safe_text(info.filename), ratio=f"{ratio:,.0f}",
+                   limit=f"{limits.max_compression_ratio:,.0f}"),
                 HINT_HOSTILE, "zip_bomb")
 
 
@@ -154,7 +163,7 @@ def member_chunks(fh: BinaryIO, info: zipfile.ZipInfo) -> Iterator[bytes]:
     fh.seek(info.header_offset)
     header = fh.read(30)
     if len(header) < 30 or header[:4] != b"PK\x03\x04":
-        raise damaged(f"part {safe_text(info.filename)} is missing")
+        raise damaged(N_("part %(part)s is missing", part=safe_text(info.filename)))
     name_len, extra_len = struct.unpack_from("<HH", header, 26)
     fh.seek(info.header_offset + 30 + name_len + extra_len)
     left, produced = info.compress_size, 0
@@ -163,7 +172,7 @@ def member_chunks(fh: BinaryIO, info: zipfile.ZipInfo) -> Iterator[bytes]:
         while left > 0:
             data = fh.read(min(CHUNK, left))
             if not data:
-                raise damaged(f"part {name} is cut short")
+                raise damaged(_cut_short(name))
             left -= len(data)
             produced += len(data)
             yield data
@@ -175,28 +184,33 @@ def member_chunks(fh: BinaryIO, info: zipfile.ZipInfo) -> Iterator[bytes]:
             elif left > 0:
                 data = fh.read(min(MB, left))
                 if not data:
-                    raise damaged(f"part {name} is cut short")
+                    raise damaged(_cut_short(name))
                 left -= len(data)
             else:
-                raise damaged(f"part {name} is cut short")
+                raise damaged(_cut_short(name))
             try:
                 out = inflater.decompress(data, CHUNK)
             except zlib.error:
-                raise damaged(f"part {name} cannot be unpacked") from None
+                raise damaged(N_("part %(part)s cannot be unpacked", part=name)) from None
             produced += len(out)
             if produced > info.file_size:
                 raise Unreadable(
-                    f"the part {name} unpacks to more than the {info.file_size:,} bytes it "
-                    "declares; it is most likely a zip bomb", HINT_HOSTILE, "zip_bomb")
+                    N_("the part %(part)s unpacks to more than the %(size)s bytes it declares; "
+                       "it is most likely a zip bomb", part=name, size=f"{info.file_size:,}"),
+                    HINT_HOSTILE, "zip_bomb")
             if out:
                 yield out
     else:
         raise Unreadable(
-            f"the part {name} uses a zip compression method ({info.compress_type}) that "
-            "spreadsheet programs do not use", "open it in Excel and save it again",
-            "damaged")
+            N_("the part %(part)s uses a zip compression method (%(method)s) that spreadsheet "
+               "programs do not use", part=name, method=info.compress_type),
+            N_("open it in Excel and save it again"), "damaged")
     if produced != info.file_size:
-        raise damaged(f"part {name} is cut short")
+        raise damaged(_cut_short(name))
+
+
+def _cut_short(part: str) -> str:
+    return N_("part %(part)s is cut short", part=part)
 
 
 def scan_parts(

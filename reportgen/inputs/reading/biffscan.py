@@ -13,6 +13,7 @@ import struct
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from reportgen.i18n import N_
 from reportgen.inputs.reading.extent import Extent
 from reportgen.inputs.reading.refusal import HINT_HOSTILE, Unreadable, password, safe_text
 
@@ -126,9 +127,10 @@ def _check_dimensions(body: bytes, name: str) -> None:
     cols = max(last_col - first_col, 0)
     if rows > _XLS_ROWS or cols > _XLS_COLUMNS:
         raise Unreadable(
-            f'the file is damaged: sheet "{safe_text(name)}" declares {rows:,} rows and '
-            f"{cols:,} columns, more than an .xls file can hold; it may be built to exhaust "
-            "memory", HINT_HOSTILE, "damaged")
+            N_('the file is damaged: sheet "%(sheet)s" declares %(rows)s rows and %(columns)s '
+               "columns, more than an .xls file can hold; it may be built to exhaust memory",
+               sheet=safe_text(name), rows=f"{rows:,}", columns=f"{cols:,}"),
+            HINT_HOSTILE, "damaged")
 
 
 def _biff_sheet_name(body: bytes, biff8: bool, codepage: str) -> str:

@@ -13,10 +13,18 @@ import io
 import re
 from pathlib import Path
 
+from reportgen.i18n import N_
 from reportgen.inputs.config import LimitsConfig
 from reportgen.inputs.issues import Issue, Severity
 from reportgen.inputs.reading.extent import col_name
-from reportgen.inputs.reading.refusal import Unreadable, damaged, not_workbook, safe_text
+from reportgen.inputs.reading.refusal import (
+    A_CSV_FILE,
+    Unreadable,
+    damaged,
+    not_workbook,
+    safe_text,
+    technical,
+)
 from reportgen.inputs.reading.sheets import CellValue, RawSheet, raw_sheet
 
 _CSV_DELIMITERS = (",", ";", "\t", "|")
@@ -30,12 +38,12 @@ def read_csv(path: Path, limits: LimitsConfig, display_name: str
     text, encoding = _decode_csv(data)
     issues: list[Issue] = []
     if encoding == "gb18030":
-        issues.append(Issue(Severity.INFO, "the file is not UTF-8; it was read as GBK "
-                            "(Simplified Chinese) text", file=display_name,
-                            hint="save it as CSV UTF-8 if its texts look wrong",
+        issues.append(Issue(Severity.INFO, N_("the file is not UTF-8; it was read as GBK "
+                                              "(Simplified Chinese) text"), file=display_name,
+                            hint=N_("save it as CSV UTF-8 if its texts look wrong"),
                             code="csv_encoding"))
     if "\x00" in text:
-        raise not_workbook("a CSV file", "a binary file")
+        raise not_workbook(A_CSV_FILE, N_("a binary file"))
     first_row = 1
     sep = _SEP_LINE.match(text)
     if sep and sep.group(1) in _CSV_DELIMITERS:
@@ -51,26 +59,30 @@ def read_csv(path: Path, limits: LimitsConfig, display_name: str
         for record in reader:
             if len(grid) >= limits.max_rows:
                 raise Unreadable(
-                    f"the file has more than {limits.max_rows:,} rows, the limit "
-                    "([limits] max_rows)",
-                    "split it, or raise max_rows under [limits] in reportgen.toml", "too_big")
+                    N_("the file has more than %(limit)s rows, the limit ([limits] max_rows)",
+                       limit=f"{limits.max_rows:,}"),
+                    N_("split it, or raise max_rows under [limits] in reportgen.toml"),
+                    "too_big")
             row: list[CellValue] = [cell if cell != "" else None for cell in record]
             while row and row[-1] is None:
                 row.pop()
             if len(row) > limits.max_columns:
                 raise Unreadable(
-                    f"line {reader.line_num} has a value in column {col_name(len(row) - 1)}, "
-                    f"beyond the {limits.max_columns:,}-column limit ([limits] max_columns)",
-                    "check the delimiter and the quotes on that line, or raise max_columns "
-                    "under [limits] in reportgen.toml", "too_big")
+                    N_("line %(line)s has a value in column %(column)s, beyond the "
+                       "%(limit)s-column limit ([limits] max_columns)", line=reader.line_num,
+                       column=col_name(len(row) - 1), limit=f"{limits.max_columns:,}"),
+                    N_("check the delimiter and the quotes on that line, or raise max_columns "
+                       "under [limits] in reportgen.toml"), "too_big")
             grid.append(row)
             record_start = reader.line_num + 1
     except csv.Error as exc:
         if "field larger than field limit" in str(exc):
             # No cell holds 128K characters (Excel stops at 32,767): a quote was left open.
-            raise damaged(f"a quoted value starting on line {record_start + first_row - 1} "
-                          "never ends; a closing quote is probably missing") from None
-        raise damaged(f"line {reader.line_num}: {safe_text(str(exc))}") from None
+            raise damaged(N_("a quoted value starting on line %(line)s never ends; a closing "
+                             "quote is probably missing", line=record_start + first_row - 1)
+                          ) from None
+        raise damaged(N_("line %(line)s: %(error)s", line=reader.line_num,
+                         error=technical(safe_text(str(exc))))) from None
     raw = raw_sheet(path.stem, True, grid, first_row, 0, {}, False, [])
     return [raw], issues
 

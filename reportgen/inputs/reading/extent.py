@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from reportgen.i18n import N_
 from reportgen.inputs.config import LimitsConfig
 from reportgen.inputs.reading.refusal import Unreadable, safe_text
 
@@ -101,22 +102,29 @@ def extent_problem(extent: Extent, limits: LimitsConfig) -> tuple[str, str] | No
     """Why a sheet with these used cells is not read (message, hint), or None when it is fine."""
     if extent.max_col < 0:
         return None
-    hint = ("delete the stray cells (select the empty rows below and the columns to the right "
-            "of the table, delete them, save), or raise the limit under [limits] in "
-            "reportgen.toml")
+    hint = N_("delete the stray cells (select the empty rows below and the columns to the right "
+              "of the table, delete them, save), or raise the limit under [limits] in "
+              "reportgen.toml")
+    subject = N_("the sheet")
     if extent.max_col >= limits.max_columns:
         cell = f"{col_name(extent.max_col)}{extent.far_col_row}"
-        return (f"the sheet has a cell at {cell}, beyond the {limits.max_columns:,}-column "
-                "limit ([limits] max_columns); delete the stray cells", hint)
+        return (N_("%(subject)s has a cell at %(cell)s, beyond the %(limit)s-column limit "
+                   "([limits] max_columns); delete the stray cells", subject=subject, cell=cell,
+                   limit=f"{limits.max_columns:,}"), hint)
     if extent.max_row > limits.max_rows:
         cell = f"{col_name(extent.far_row_col)}{extent.max_row}"
-        return (f"the sheet has a cell at {cell}, beyond the {limits.max_rows:,}-row limit "
-                "([limits] max_rows); delete the stray cells", hint)
+        return (N_("%(subject)s has a cell at %(cell)s, beyond the %(limit)s-row limit "
+                   "([limits] max_rows); delete the stray cells", subject=subject, cell=cell,
+                   limit=f"{limits.max_rows:,}"), hint)
     cap = min(grid_cap(limits), limits.max_rows * limits.max_columns)
     if extent.area > cap:
-        return (f"the sheet has cells spread over {extent.span} ({extent.area:,} cells, most "
-                f"of them blank), more than reportgen reads from one sheet ({cap:,} cells); "
-                "delete the stray cells", hint.replace("raise the limit", "raise max_cells"))
+        return (N_("%(subject)s has cells spread over %(span)s (%(cells)s cells, most of them "
+                   "blank), more than reportgen reads from one sheet (%(cap)s cells); delete "
+                   "the stray cells", subject=subject, span=extent.span,
+                   cells=f"{extent.area:,}", cap=f"{cap:,}"),
+                N_("delete the stray cells (select the empty rows below and the columns to the "
+                   "right of the table, delete them, save), or raise max_cells under [limits] "
+                   "in reportgen.toml"))
     return None
 
 
@@ -129,18 +137,19 @@ def workbook_too_big(sheets: list[tuple[str, int, str]], limits: LimitsConfig
         return None
     name, cells, span = max(sheets, key=lambda s: s[1])
     return Unreadable(
-        f"the workbook's sheets span {total:,} cells in all (blank cells included), more than "
-        f"reportgen reads from one file ({cap:,}); the largest is sheet "
-        f'"{safe_text(name)}" ({span}, {cells:,} cells)',
-        "delete the stray cells far from the tables (select the empty rows and columns "
-        "beyond the data, delete them, save), split the workbook, or raise max_workbook_cells "
-        "under [limits] in reportgen.toml", "too_big")
+        N_("the workbook's sheets span %(total)s cells in all (blank cells included), more "
+           'than reportgen reads from one file (%(cap)s); the largest is sheet "%(sheet)s" '
+           "(%(span)s, %(cells)s cells)", total=f"{total:,}", cap=f"{cap:,}",
+           sheet=safe_text(name), span=span, cells=f"{cells:,}"),
+        N_("delete the stray cells far from the tables (select the empty rows and columns "
+           "beyond the data, delete them, save), split the workbook, or raise "
+           "max_workbook_cells under [limits] in reportgen.toml"), "too_big")
 
 
 def too_many_sheets(count: int, limits: LimitsConfig) -> Unreadable:
     """The refusal of a workbook with more sheets than ``[limits] max_sheets``."""
     return Unreadable(
-        f"the workbook has {count:,} sheets, more than the {limits.max_sheets:,}-sheet limit "
-        "([limits] max_sheets)",
-        "keep only the sheets reportgen needs, or raise max_sheets under [limits] in "
-        "reportgen.toml", "too_many_sheets")
+        N_("the workbook has %(count)s sheets, more than the %(limit)s-sheet limit ([limits] "
+           "max_sheets)", count=f"{count:,}", limit=f"{limits.max_sheets:,}"),
+        N_("keep only the sheets reportgen needs, or raise max_sheets under [limits] in "
+           "reportgen.toml"), "too_many_sheets")

@@ -12,7 +12,12 @@ from pathlib import Path
 from reportgen.inputs.config import LimitsConfig
 from reportgen.inputs.issues import Issue
 from reportgen.inputs.reading.extent import extent_problem, too_many_sheets, workbook_too_big
-from reportgen.inputs.reading.refusal import Unreadable, damaged, safe_text
+from reportgen.inputs.reading.refusal import (
+    Unreadable,
+    about,
+    damaged,
+    sheet_named,
+)
 from reportgen.inputs.reading.sheets import RawSheet, calamine_sheet, open_calamine, worksheets
 from reportgen.inputs.reading.xmlscan import PartScan
 
@@ -30,8 +35,8 @@ def read_ods(
         problem = extent_problem(table.extent, limits)
         if problem is not None:
             # calamine expands every table when it opens the file: refuse the file.
-            raise Unreadable(problem[0].replace(
-                "the sheet", f'sheet "{safe_text(table.name)}"', 1), problem[1], "sheet_too_big")
+            raise Unreadable(about(problem[0], sheet_named(table.name)), problem[1],
+                             "sheet_too_big")
     too_big = workbook_too_big([(t.name, t.extent.area, t.extent.span)
                                 for t in content.tables], limits)
     if too_big is not None:

@@ -7,6 +7,8 @@ taken from the file fit for a one-line message.
 
 from __future__ import annotations
 
+from reportgen.i18n import N_, Term
+
 MB = 1024 * 1024
 
 
@@ -18,30 +20,63 @@ class Unreadable(Exception):
         self.message, self.hint, self.code = message, hint, code
 
 
-_HINT_REPAIR = ("open it in Excel (which may offer to repair it) and save it again, "
-                "or ask the sender for a new copy")
-_HINT_PASSWORD = ("open it in Excel, remove the password (File > Info > Protect Workbook), "
-                  "save a copy and put that copy in the inputs folder")
-HINT_HOSTILE = ("do not open it; ask the sender for a copy saved directly from Excel, or "
-                "raise the limit under [limits] in reportgen.toml if the file is genuine")
-HINT_FORMATS = "put only .xlsx, .xlsm, .xls, .ods or .csv files in the inputs folder"
+_HINT_REPAIR = N_("open it in Excel (which may offer to repair it) and save it again, or ask "
+                  "the sender for a new copy")
+_HINT_PASSWORD = N_("open it in Excel, remove the password (File > Info > Protect Workbook), "
+                    "save a copy and put that copy in the inputs folder")
+HINT_HOSTILE = N_("do not open it; ask the sender for a copy saved directly from Excel, or "
+                  "raise the limit under [limits] in reportgen.toml if the file is genuine")
+HINT_FORMATS = N_("put only .xlsx, .xlsm, .xls, .ods or .csv files in the inputs folder")
+AN_EXCEL_WORKBOOK, AN_ODS = N_("an Excel workbook"), N_("an OpenDocument spreadsheet")
+A_CSV_FILE = N_("a CSV file")
 
 
-def damaged(reason: str) -> Unreadable:
-    """The refusal of a damaged or incomplete file, for ``reason``."""
-    return Unreadable(f"the file is damaged or incomplete ({reason})", _HINT_REPAIR, "damaged")
+def technical(text: str) -> Term:
+    """Words from a library or the file (an error text), shown as they are: quoted in Chinese."""
+    return Term(text, words={"zh": f"“{text}”"})
+
+
+def damaged(reason: object) -> Unreadable:
+    """The refusal of a damaged or incomplete file, for ``reason`` (marked with ``N_``)."""
+    return Unreadable(N_("the file is damaged or incomplete (%(reason)s)", reason=reason),
+                      _HINT_REPAIR, "damaged")
 
 
 def password() -> Unreadable:
     """The refusal of a file protected with a password."""
-    return Unreadable("the file is protected with a password; save an unprotected copy",
+    return Unreadable(N_("the file is protected with a password; save an unprotected copy"),
                       _HINT_PASSWORD, "password")
 
 
 def not_workbook(expected: str, looks_like: str, hint: str = HINT_FORMATS) -> Unreadable:
     """The refusal of a file that is not ``expected`` but ``looks_like`` something else."""
-    return Unreadable(f"the file is not {expected} (it looks like {looks_like})", hint,
-                      "not_a_workbook")
+    return Unreadable(N_("the file is not %(expected)s (it looks like %(looks_like)s)",
+                         expected=expected, looks_like=looks_like), hint, "not_a_workbook")
+
+
+def sheet_unreadable(refusal: Unreadable) -> str:
+    """A file's refusal said of one sheet: ``the sheet could not be read: damaged …``."""
+    params = getattr(refusal.message, "params", {})
+    if getattr(refusal.message, "msgid", "") == "the file is damaged or incomplete (%(reason)s)":
+        return N_("the sheet could not be read: damaged or incomplete (%(reason)s)", **params)
+    if getattr(refusal.message, "msgid", "").startswith("the file is protected"):
+        return N_("the sheet could not be read: protected with a password; save an "
+                  "unprotected copy")
+    return N_("the sheet could not be read: %(problem)s",
+              problem=refusal.message.removeprefix("the file is "))
+
+
+def about(message: str, subject: str) -> str:
+    """A sheet's problem (``the sheet has …``) said of ``subject`` (``sheet "East" has …``)."""
+    params = getattr(message, "params", None)
+    if params is None or "subject" not in params:
+        return message.replace("the sheet", subject, 1)
+    return N_(message.msgid, **{**params, "subject": subject})  # type: ignore[attr-defined]
+
+
+def sheet_named(name: str) -> str:
+    """``sheet "East"``, for a message."""
+    return N_('sheet "%(sheet)s"', sheet=safe_text(name))
 
 
 def safe_text(text: str, limit: int = 80) -> str:

@@ -19,7 +19,14 @@ import python_calamine as calamine
 from reportgen.inputs.config import LimitsConfig
 from reportgen.inputs.issues import Issue, Severity
 from reportgen.inputs.reading.extent import col_name, too_many_sheets, workbook_too_big
-from reportgen.inputs.reading.refusal import Unreadable, damaged, password, safe_text
+from reportgen.inputs.reading.refusal import (
+    Unreadable,
+    damaged,
+    password,
+    safe_text,
+    sheet_unreadable,
+    technical,
+)
 
 if TYPE_CHECKING:
     from reportgen.inputs.tail import Tail
@@ -90,7 +97,7 @@ def calamine_failure(exc: BaseException) -> Unreadable:
         return password()
     panic = type(exc).__name__ == "PanicException"  # a Rust panic, raised by pyo3
     if isinstance(exc, (calamine.CalamineError, OSError, ValueError, EOFError)) or panic:
-        return damaged(safe_text(str(exc) or type(exc).__name__, 120))
+        return damaged(technical(safe_text(str(exc) or type(exc).__name__, 120)))
     raise exc
 
 
@@ -132,8 +139,7 @@ def calamine_sheet(
         raise
     except BaseException as exc:
         refusal = calamine_failure(exc)
-        issues.append(Issue(Severity.ERROR, "the sheet could not be read: "
-                            + refusal.message.removeprefix("the file is "), file=display_name,
+        issues.append(Issue(Severity.ERROR, sheet_unreadable(refusal), file=display_name,
                             sheet=meta.name, hint=refusal.hint, code=refusal.code))
         return None
     first_row, first_col = (start[0] + 1, start[1]) if start else (1, 0)

@@ -42,6 +42,7 @@ import stat
 import zipfile
 from pathlib import Path
 
+from reportgen.i18n import N_
 from reportgen.inputs.config import LimitsConfig
 from reportgen.inputs.issues import Issue, Severity
 from reportgen.inputs.reading.archive import (
@@ -53,6 +54,9 @@ from reportgen.inputs.reading.archive import (
 from reportgen.inputs.reading.delimited import read_csv
 from reportgen.inputs.reading.ods import read_ods
 from reportgen.inputs.reading.refusal import (
+    A_CSV_FILE,
+    AN_EXCEL_WORKBOOK,
+    AN_ODS,
     HINT_FORMATS,
     MB,
     Unreadable,
@@ -60,6 +64,7 @@ from reportgen.inputs.reading.refusal import (
     mb,
     not_workbook,
     safe_text,
+    technical,
 )
 from reportgen.inputs.reading.sheets import HeadSplit, RawSheet
 from reportgen.inputs.reading.xls import read_ole
@@ -125,6 +130,10 @@ def read_workbook(
 # Dispatch
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+#: What a file that is not a workbook looks like (also compared, to choose the hint).
+_WEB_PAGE, _TEXT_FILE = N_("a web page (HTML)"), N_("a CSV or text file")
+_EXCEL_XML = N_("an Excel 2003 XML spreadsheet")
+_UNKNOWN = N_("something reportgen cannot identify")
 
 
 def _read(
@@ -135,17 +144,19 @@ def _read(
         with path.open("rb") as fh:
             head = fh.read(4096)
     except OSError as exc:
-        raise Unreadable(f"the file cannot be opened ({exc.strerror or exc})",
-                         "check that it exists and that you may read it", "unreadable") from None
+        raise Unreadable(N_("the file cannot be opened (%(error)s)",
+                            error=technical(str(exc.strerror or exc))),
+                         N_("check that it exists and that you may read it"),
+                         "unreadable") from None
     if size == 0:
-        raise Unreadable("the file is empty",
-                         "save the workbook again from Excel, or remove the file from the folder",
-                         "empty")
+        raise Unreadable(N_("the file is empty"),
+                         N_("save the workbook again from Excel, or remove the file from the "
+                            "folder"), "empty")
     if size > limits.max_file_mb * MB:
         raise Unreadable(
-            f"the file is {mb(size)}, more than the {limits.max_file_mb:,.0f} MB limit "
-            "([limits] max_file_mb)",
-            "split it, or raise max_file_mb under [limits] in reportgen.toml", "too_big")
+            N_("the file is %(size)s, more than the %(limit)s MB limit ([limits] max_file_mb)",
+               size=mb(size), limit=f"{limits.max_file_mb:,.0f}"),
+            N_("split it, or raise max_file_mb under [limits] in reportgen.toml"), "too_big")
     ext = path.suffix.lower()
     if head.startswith((b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")):
         sheets, issues = _read_zip(path, size, ext, limits, display_name, split)
@@ -153,25 +164,26 @@ def _read(
         sheets, issues = read_ole(path, ext, limits, display_name)
     elif ext == ".csv":
         looks = _looks_like(head)
-        if looks not in ("a CSV or text file", "something reportgen cannot identify"):
-            raise not_workbook("a CSV file", looks)
+        if looks not in (_TEXT_FILE, _UNKNOWN):
+            raise not_workbook(A_CSV_FILE, looks)
         return read_csv(path, limits, display_name)
     else:
         looks = _looks_like(head)
-        expected = "an OpenDocument spreadsheet" if ext == ".ods" else "an Excel workbook"
+        expected = AN_ODS if ext == ".ods" else AN_EXCEL_WORKBOOK
         hint = HINT_FORMATS
-        if looks.startswith("a web page"):
-            hint = ("it was saved as a web page; open it in Excel and use Save As > "
-                    "Excel Workbook (.xlsx)")
-        elif looks == "a CSV or text file":
-            hint = "if it is a CSV file, rename it so that its name ends in .csv"
-        elif looks.startswith("an Excel 2003 XML"):
-            hint = "open it in Excel and use Save As > Excel Workbook (.xlsx)"
+        if looks == _WEB_PAGE:
+            hint = N_("it was saved as a web page; open it in Excel and use Save As > Excel "
+                      "Workbook (.xlsx)")
+        elif looks == _TEXT_FILE:
+            hint = N_("if it is a CSV file, rename it so that its name ends in .csv")
+        elif looks == _EXCEL_XML:
+            hint = N_("open it in Excel and use Save As > Excel Workbook (.xlsx)")
         raise not_workbook(expected, looks, hint)
     if ext == ".csv":
         issues.insert(0, Issue(
-            Severity.WARNING, "the file is named .csv but is a workbook; it was read as one",
-            file=display_name, hint="rename it so that its name ends in .xlsx (or .xls, .ods)",
+            Severity.WARNING, N_("the file is named .csv but is a workbook; it was read as one"),
+            file=display_name,
+            hint=N_("rename it so that its name ends in .xlsx (or .xls, .ods)"),
             code="misnamed"))
     return sheets, issues
 
@@ -179,10 +191,10 @@ def _read(
 def _looks_like(head: bytes) -> str:
     """What a file that is not a workbook seems to be, from its first bytes."""
     binary = [
-        ((b"%PDF",), "a PDF document"),
-        ((b"{\\rtf",), "an RTF document"),
-        ((b"\x89PNG", b"\xff\xd8\xff", b"GIF87a", b"GIF89a"), "an image"),
-        ((b"Rar!", b"7z\xbc\xaf", b"\x1f\x8b", b"BZh"), "a compressed archive"),
+        ((b"%PDF",), N_("a PDF document")),
+        ((b"{\\rtf",), N_("an RTF document")),
+        ((b"\x89PNG", b"\xff\xd8\xff", b"GIF87a", b"GIF89a"), N_("an image")),
+        ((b"Rar!", b"7z\xbc\xaf", b"\x1f\x8b", b"BZh"), N_("a compressed archive")),
     ]
     for prefixes, what in binary:
         if head.startswith(prefixes):
@@ -191,16 +203,16 @@ def _looks_like(head: bytes) -> str:
     start16 = _utf16_head(head).lower()
     web = (b"<!doctype html", b"<html", b"<table", b"<head", b"<meta", b"<body")
     if start.startswith(web) or start16.startswith(web):
-        return "a web page (HTML)"
+        return _WEB_PAGE
     if start.startswith(b"<?xml") or start16.startswith(b"<?xml"):
         if b"urn:schemas-microsoft-com:office:spreadsheet" in head.lower():
-            return "an Excel 2003 XML spreadsheet"
+            return _EXCEL_XML
         if b"<html" in start or b"<html" in start16:
-            return "a web page (HTML)"
-        return "an XML file"
+            return _WEB_PAGE
+        return N_("an XML file")
     if _is_text(head):
-        return "a CSV or text file"
-    return "something reportgen cannot identify"
+        return _TEXT_FILE
+    return _UNKNOWN
 
 
 def _utf16_head(head: bytes) -> bytes:
@@ -249,8 +261,8 @@ def _read_zip(
                 zf = zipfile.ZipFile(fh)
             except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError,
                     ValueError) as exc:
-                raise damaged(f"its zip structure is broken: {safe_text(str(exc))}") \
-                    from None
+                raise damaged(N_("its zip structure is broken: %(error)s",
+                                 error=technical(safe_text(str(exc))))) from None
             with zf:
                 infos = zf.infolist()
                 check_declared_sizes(infos, limits)

@@ -18,7 +18,15 @@ from reportgen.inputs.config import LimitsConfig
 from reportgen.inputs.issues import Issue
 from reportgen.inputs.reading.biffscan import scan_biff
 from reportgen.inputs.reading.extent import extent_problem, too_many_sheets, workbook_too_big
-from reportgen.inputs.reading.refusal import Unreadable, damaged, not_workbook, password, safe_text
+from reportgen.inputs.reading.refusal import (
+    Unreadable,
+    about,
+    damaged,
+    not_workbook,
+    password,
+    safe_text,
+    sheet_named,
+)
 from reportgen.inputs.reading.sheets import RawSheet, calamine_sheet, open_calamine
 
 
@@ -49,8 +57,7 @@ def read_ole(
         problem = extent_problem(extent, limits)
         if problem is not None:
             # calamine reads every sheet when it opens an .xls: refuse the file.
-            raise Unreadable(problem[0].replace("the sheet", f'sheet "{safe_text(name)}"', 1),
-                             problem[1], "sheet_too_big")
+            raise Unreadable(about(problem[0], sheet_named(name)), problem[1], "sheet_too_big")
     too_big = workbook_too_big([(name, extent.area, extent.span)
                                 for name, extent in zip(scan.names, scan.extents, strict=True)],
                                limits)

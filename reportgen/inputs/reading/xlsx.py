@@ -27,12 +27,13 @@ from xml.etree.ElementTree import Element
 import python_calamine as calamine
 from defusedxml import ElementTree as SafeET
 
+from reportgen.i18n import N_
 from reportgen.inputs.config import LimitsConfig
 from reportgen.inputs.issues import Issue, Severity
 from reportgen.inputs.reading import columnar
 from reportgen.inputs.reading.archive import CHUNK, member_chunks
 from reportgen.inputs.reading.extent import extent_problem, workbook_too_big
-from reportgen.inputs.reading.refusal import MB, Unreadable, safe_text
+from reportgen.inputs.reading.refusal import MB, Unreadable, about, safe_text, sheet_named
 from reportgen.inputs.reading.sheets import (
     HeadSplit,
     RawSheet,
@@ -150,8 +151,8 @@ def read_xlsx(
             # Which sheet reads which part is uncertain: refuse the whole file to be safe.
             part, (message, hint) = next(iter(problems.items()))
             sheet = sheet_of_part.get(part, "")
-            where = f'sheet "{safe_text(sheet)}"' if sheet else f"part {safe_text(part)}"
-            raise Unreadable(message.replace("the sheet", where, 1), hint, "sheet_too_big")
+            where = sheet_named(sheet) if sheet else N_("part %(part)s", part=safe_text(part))
+            raise Unreadable(about(message, where), hint, "sheet_too_big")
         budget: list[tuple[str, int, str]] = []  # sheets are built one at a time here
         for meta in metas:
             part = layout.parts.get(meta.name, "")

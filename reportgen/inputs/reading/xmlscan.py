@@ -21,6 +21,7 @@ import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
+from reportgen.i18n import N_
 from reportgen.inputs.config import LimitsConfig
 from reportgen.inputs.reading.extent import Extent, col_index, grid_cap
 from reportgen.inputs.reading.refusal import HINT_HOSTILE, MB, Unreadable, damaged, safe_text
@@ -64,14 +65,15 @@ def check_prolog(
         if verdict != "":
             break
         if len(head) > _MAX_PROLOG:
-            raise damaged(f"part {safe_text(info.filename)} has no content")
+            raise damaged(N_("part %(part)s has no content", part=safe_text(info.filename)))
     else:
         verdict = _prolog_verdict(head, final=True)
     if verdict == "!doctype":
         raise Unreadable(
-            f"the file contains an XML document type declaration (in part "
-            f"{safe_text(info.filename)}), which spreadsheets never need; it may be an attack",
-            "do not open it; ask the sender for a copy saved directly from Excel", "xml_doctype")
+            N_("the file contains an XML document type declaration (in part %(part)s), which "
+               "spreadsheets never need; it may be an attack", part=safe_text(info.filename)),
+            N_("do not open it; ask the sender for a copy saved directly from Excel"),
+            "xml_doctype")
     rest = _prepend(head, chunks)
     return (None if verdict == "!other" else verdict), rest
 
@@ -121,8 +123,9 @@ def check_shared_strings(chunks: Iterator[bytes], info: zipfile.ZipInfo) -> Iter
     found = _UNIQUE_COUNT.search(first, 0, end if end >= 0 else 65_536)
     if found and int(found.group(1)) > max(info.file_size // 4, 1_000):
         raise Unreadable(
-            f"the file's shared-strings part declares {int(found.group(1)):,} texts but holds "
-            "far fewer; it is damaged or built to exhaust memory", HINT_HOSTILE, "damaged")
+            N_("the file's shared-strings part declares %(count)s texts but holds far fewer; "
+               "it is damaged or built to exhaust memory", count=f"{int(found.group(1)):,}"),
+            HINT_HOSTILE, "damaged")
     return _prepend(first, chunks)
 
 
@@ -134,7 +137,8 @@ def cut_at_tags(chunks: Iterable[bytes], info: zipfile.ZipInfo) -> Iterator[byte
         if cut <= 0:
             carry += chunk
             if len(carry) > _MAX_UNBROKEN:
-                raise damaged(f"part {safe_text(info.filename)} is not a spreadsheet part")
+                raise damaged(N_("part %(part)s is not a spreadsheet part",
+                                 part=safe_text(info.filename)))
             continue
         # One copy of the chunk per piece: the carry (a partial cell) is small.
         piece = carry + chunk[:cut] if carry or cut < len(chunk) else chunk
@@ -230,7 +234,7 @@ def fast_sheet_scan(pieces: Iterable[bytes], scan: PartScan, limits: LimitsConfi
                 value = _VALUE_TEXT.search(m.group(3))
                 text = value.group(1).decode("utf-8", "replace").strip() if value else ""
                 scan.cell_errors[(int(m.group(2)), col_index(m.group(1)))] = \
-                    safe_text(text, 40) or "an error value"
+                    safe_text(text, 40) or AN_ERROR_VALUE
         # Prefixed tags (<x:f>) are looked for only in a part whose root is prefixed.
         prefixed = ":" in scan.root
         if b"<f" not in piece and not (prefixed and b":f" in piece):
@@ -292,11 +296,15 @@ def _piece_max_row(piece: bytes, shape: bytes, max_col: int, limits: LimitsConfi
     return 0
 
 
+#: What an error cell whose error text is missing holds.
+AN_ERROR_VALUE = N_("an error value")
+
+
 def _no_value_message(formula: bytes | None) -> str:
     text = html.unescape((formula or b"").decode("utf-8", "replace")).strip()
     if not text:
-        return "a formula with no saved value"
-    return f"formula ={safe_text(text, 60)} has no saved value"
+        return N_("a formula with no saved value")
+    return N_("formula =%(formula)s has no saved value", formula=safe_text(text, 60))
 
 
 _XML_TAG = re.compile(
@@ -407,7 +415,7 @@ def _finish_cell(cell: dict[str, object], scan: PartScan) -> None:
             value = cell["v"]
             assert isinstance(value, bytes)
             text = value.decode("utf-8", "replace").strip()
-            scan.cell_errors[(row + 1, col)] = safe_text(text, 40) or "an error value"
+            scan.cell_errors[(row + 1, col)] = safe_text(text, 40) or AN_ERROR_VALUE
     elif cell["formula"] is not None:
         formula = cell["formula"]
         assert isinstance(formula, bytes)
@@ -440,7 +448,7 @@ def _repeat(attrs: dict[bytes, bytes], key: bytes) -> int:
         return 1
     text = html.unescape(raw.decode("utf-8", "replace")).strip()
     if not text.isdigit():
-        raise damaged(f"a repeat count reads {safe_text(text, 20)!r}")
+        raise damaged(N_("a repeat count reads %(text)s", text=repr(safe_text(text, 20))))
     return max(int(text), 1)
 
 
@@ -519,7 +527,7 @@ def _ods_cell_note(table: _OdsTable, pending: tuple[int, int, bytes], inner: byt
     row, col, kind = pending
     if kind == b"error":
         text = html.unescape(_TAGS.sub(b"", inner).decode("utf-8", "replace")).strip()
-        table.cell_errors[(row + 1, col)] = safe_text(text, 40) or "an error value"
+        table.cell_errors[(row + 1, col)] = safe_text(text, 40) or AN_ERROR_VALUE
     else:
         formula = kind.removeprefix(b"formula:")
         formula = re.sub(rb"^(?:of|msoxl|ooow):=?", b"", html.unescape(

@@ -19,6 +19,7 @@ from decimal import ROUND_HALF_UP, Decimal
 import numpy as np
 import pandas as pd
 
+from reportgen.i18n import N_
 from reportgen.inputs.values.cells import (
     BLANK,
     DECIMAL,
@@ -30,6 +31,7 @@ from reportgen.inputs.values.cells import (
     CellValueError,
     ColumnResult,
     Converter,
+    cannot_read,
     clean_text,
     column_result,
     common_failures,
@@ -61,13 +63,16 @@ _GROUPED = {
                       r"|\d{1,2}(?:,\d{2})+,\d{3}"),
     True: re.compile(r"\d{1,3}(?:\.\d{3})+|\d{1,3}(?:'\d{3})+|\d{1,3}(?: \d{3})+"),
 }
-_NUMBER_HINT = {
-    "an amount": "write a number such as 1234.50; a currency sign, thousands separators "
-                 "and brackets for negatives are fine",
-    "a number": "write a number such as 12.5",
-    "a whole number": "write a whole number such as 12",
-    "a percentage": "write a percentage such as 25% (or 0.25)",
+AN_AMOUNT, A_NUMBER = N_("an amount"), N_("a number")
+A_WHOLE_NUMBER, A_PERCENTAGE = N_("a whole number"), N_("a percentage")
+_NUMBER_HINT: dict[str, str] = {
+    AN_AMOUNT: N_("write a number such as 1234.50; a currency sign, thousands separators "
+                  "and brackets for negatives are fine"),
+    A_NUMBER: N_("write a number such as 12.5"),
+    A_WHOLE_NUMBER: N_("write a whole number such as 12"),
+    A_PERCENTAGE: N_("write a percentage such as 25% (or 0.25)"),
 }
+_LARGE_NUMBER_HINT = N_("check the number for extra digits")
 
 
 def _strip_currency(text: str) -> tuple[str, bool]:
@@ -111,7 +116,8 @@ def text_decimal(text: str, *, decimal_comma: bool, noun: str, currency: bool,
                  dash_is_zero: bool = False, shown: object = None) -> Decimal:
     """Read a number written as text: sign, brackets, currency, separators, 万/亿."""
     hint = _NUMBER_HINT[noun]
-    quoted = quote(text if shown is None else shown)
+    shown_cell = text if shown is None else shown
+    quoted = quote(shown_cell)
     s = clean_text(text)
     negative = False
     if currency:
@@ -126,7 +132,7 @@ def text_decimal(text: str, *, decimal_comma: bool, noun: str, currency: bool,
         return Decimal(0)
     if s[:1] in ("+", *_MINUS):
         if negative:
-            raise CellValueError(f"cannot read {quoted} as {noun}", hint)
+            raise CellValueError(cannot_read(shown_cell, noun), hint)
         negative = s[0] != "+"
         s = s[1:].strip()
         if currency:
@@ -145,21 +151,23 @@ def text_decimal(text: str, *, decimal_comma: bool, noun: str, currency: bool,
     if value is None:
         other = _body_decimal(s, not decimal_comma) if s else None
         if other is not None and not decimal_comma:
-            why = "the comma may be a decimal comma" if "," in s else (
-                "the dots may separate thousands")
+            why = N_("the comma may be a decimal comma") if "," in s else (
+                N_("the dots may separate thousands"))
             raise CellValueError(
-                f"cannot read {quoted} as {noun}: {why}",
-                f"write {_convention_text(other, False)}; if your files use decimal commas "
-                "(1.234,50), set decimal_comma = true under [format] in reportgen.toml",
+                N_("cannot read %(value)s as %(noun)s: %(why)s", value=quoted, noun=noun,
+                   why=why),
+                N_("write %(number)s; if your files use decimal commas (1.234,50), set "
+                   "decimal_comma = true under [format] in reportgen.toml",
+                   number=_convention_text(other, False)),
             )
         if other is not None:
             raise CellValueError(
-                f"cannot read {quoted} as {noun}: it has a decimal point, but the "
-                "settings say decimal comma",
-                f"write {_convention_text(other, True)}; or set decimal_comma = false under "
-                "[format] in reportgen.toml",
+                N_("cannot read %(value)s as %(noun)s: it has a decimal point, but the "
+                   "settings say decimal comma", value=quoted, noun=noun),
+                N_("write %(number)s; or set decimal_comma = false under [format] in "
+                   "reportgen.toml", number=_convention_text(other, True)),
             )
-        raise CellValueError(f"cannot read {quoted} as {noun}", hint)
+        raise CellValueError(cannot_read(shown_cell, noun), hint)
     value = value.scaleb(scale)
     return -value if negative else value
 
@@ -181,7 +189,7 @@ def decimal_of(cell: object, *, noun: str, decimal_comma: bool, currency: bool,
     if kind == FLOAT:
         x = float(cell)  # type: ignore[arg-type]
         if not math.isfinite(x):
-            raise CellValueError(f"cannot read {quote(cell)} as {noun}", hint)
+            raise CellValueError(cannot_read(cell, noun), hint)
         # repr is the shortest text that gives back this float: what the person typed,
         # so 0.1 + 0.2 style noise never moves a rounding.
         return Decimal(repr(x))
@@ -190,29 +198,29 @@ def decimal_of(cell: object, *, noun: str, decimal_comma: bool, currency: bool,
     if kind == DECIMAL:
         value = Decimal(cell)  # type: ignore[arg-type]
         if not value.is_finite():
-            raise CellValueError(f"cannot read {quote(cell)} as {noun}", hint)
+            raise CellValueError(cannot_read(cell, noun), hint)
         return value
-    raise CellValueError(f"cannot read {quote(cell)} as {noun}", hint)
+    raise CellValueError(cannot_read(cell, noun), hint)
 
 
 def _cents(cell: object, value: Decimal) -> int:
     """Exact cents of an amount, half away from zero."""
     if abs(value) >= MONEY_LIMIT:
-        raise CellValueError(f"the amount {quote(cell)} is too large",
-                             "check the amount for extra digits")
+        raise CellValueError(N_("the amount %(value)s is too large", value=quote(cell)),
+                             N_("check the amount for extra digits"))
     return int((value * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
 def parse_money(cell: object, *, decimal_comma: bool = False) -> int | None:
     """An amount in integer cents (half away from zero), or None for a blank cell."""
-    value = decimal_of(cell, noun="an amount", decimal_comma=decimal_comma, currency=True,
+    value = decimal_of(cell, noun=AN_AMOUNT, decimal_comma=decimal_comma, currency=True,
                        dash_is_zero=True)
     return None if value is None else _cents(cell, value)
 
 
 def _money_with_note(cell: object, decimal_comma: bool) -> tuple[int | None, str, str]:
     """Cents, with a warning when an amount typed as text had more than two decimals."""
-    value = decimal_of(cell, noun="an amount", decimal_comma=decimal_comma, currency=True,
+    value = decimal_of(cell, noun=AN_AMOUNT, decimal_comma=decimal_comma, currency=True,
                        dash_is_zero=True)
     if value is None:
         return None, "", ""
@@ -220,38 +228,40 @@ def _money_with_note(cell: object, decimal_comma: bool) -> tuple[int | None, str
     # Excel's own floats carry long tails (12.3 * 3); only typed text is worth a word.
     if kind_of(cell) == STR and value != Decimal(cents).scaleb(-2):
         shown = _convention_text(Decimal(cents).scaleb(-2), decimal_comma)
-        hint = ("check the decimal separator: decimal_comma = true under [format] in "
-                "reportgen.toml reads 1,234 as 1.234" if decimal_comma
-                else "round the amount to cents in the workbook")
-        return cents, f"the amount {quote(cell)} has more than two decimals; read as {shown}", (
-            hint)
+        hint = (N_("check the decimal separator: decimal_comma = true under [format] in "
+                   "reportgen.toml reads 1,234 as 1.234") if decimal_comma
+                else N_("round the amount to cents in the workbook"))
+        return cents, N_("the amount %(value)s has more than two decimals; read as %(read)s",
+                         value=quote(cell), read=shown), hint
     return cents, "", ""
 
 
 def parse_number(cell: object, *, decimal_comma: bool = False) -> float | None:
     """A number as a float, or None for a blank cell."""
-    value = decimal_of(cell, noun="a number", decimal_comma=decimal_comma, currency=True)
+    value = decimal_of(cell, noun=A_NUMBER, decimal_comma=decimal_comma, currency=True)
     if value is None:
         return None
     number = float(value)
     if not math.isfinite(number):
-        raise CellValueError(f"the number {quote(cell)} is too large",
-                             "check the number for extra digits")
+        raise CellValueError(_too_large(cell), _LARGE_NUMBER_HINT)
     return number
 
 
 def parse_int(cell: object, *, decimal_comma: bool = False) -> int | None:
     """A whole number (``3`` or ``3.0``), or None for a blank cell."""
-    value = decimal_of(cell, noun="a whole number", decimal_comma=decimal_comma, currency=False)
+    value = decimal_of(cell, noun=A_WHOLE_NUMBER, decimal_comma=decimal_comma, currency=False)
     if value is None:
         return None
     if value != value.to_integral_value():
-        raise CellValueError(f"{quote(cell)} is not a whole number",
-                             _NUMBER_HINT["a whole number"])
+        raise CellValueError(N_("%(value)s is not a whole number", value=quote(cell)),
+                             _NUMBER_HINT[A_WHOLE_NUMBER])
     if abs(value) >= 2**53:
-        raise CellValueError(f"the number {quote(cell)} is too large",
-                             "check the number for extra digits")
+        raise CellValueError(_too_large(cell), _LARGE_NUMBER_HINT)
     return int(value)
+
+
+def _too_large(cell: object) -> str:
+    return N_("the number %(value)s is too large", value=quote(cell))
 
 
 def _percent_range_text(x: float) -> str:
@@ -265,10 +275,10 @@ def parse_percent(cell: object, *, decimal_comma: bool = False, low: float = 0.0
     value: Decimal | None
     if kind == STR and clean_text(str(cell)).endswith("%"):
         body = clean_text(str(cell))[:-1].strip()
-        value = text_decimal(body, decimal_comma=decimal_comma, noun="a percentage",
+        value = text_decimal(body, decimal_comma=decimal_comma, noun=A_PERCENTAGE,
                              currency=False, shown=cell) / 100
     else:
-        value = decimal_of(cell, noun="a percentage", decimal_comma=decimal_comma,
+        value = decimal_of(cell, noun=A_PERCENTAGE, decimal_comma=decimal_comma,
                            currency=False)
         if value is None:
             return None
@@ -277,9 +287,9 @@ def parse_percent(cell: object, *, decimal_comma: bool = False, low: float = 0.0
             value = value / 100
     if not low <= value <= high:
         raise CellValueError(
-            f"{quote(cell)} is not a percentage between {_percent_range_text(low)} and "
-            f"{_percent_range_text(high)}",
-            _NUMBER_HINT["a percentage"],
+            N_("%(value)s is not a percentage between %(low)s and %(high)s", value=quote(cell),
+               low=_percent_range_text(low), high=_percent_range_text(high)),
+            _NUMBER_HINT[A_PERCENTAGE],
         )
     return float(value)
 

@@ -27,6 +27,7 @@ from decimal import Decimal
 import numpy as np
 import pandas as pd
 
+from reportgen.i18n import N_
 from reportgen.inputs import schema
 from reportgen.inputs.issues import Severity
 
@@ -40,6 +41,8 @@ _ZERO_WIDTH_CHARS = "\u200b\u200c\u200d\u2060\ufeff"
 TRIM = re.compile(rf"^[\s{_ZERO_WIDTH_CHARS}]+|[\s{_ZERO_WIDTH_CHARS}]+$")
 # Control and bidi-override characters would garble (or spoof) a terminal line or a report.
 _UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+#: What to do about a broken formula or an Excel error code.
+FIX_FORMULA_HINT = N_("fix the formula in the workbook, or type the value")
 #: Digits only (a number's whole part; a year written alone).
 DIGITS = re.compile(r"\d+")
 
@@ -199,16 +202,22 @@ def common_failures(cell: object, noun: str, hint: str) -> None:
     kind = kind_of(cell)
     if kind == FLOAT and math.isnan(cell):  # type: ignore[arg-type]
         raise CellValueError(
-            f"the cell holds no value (NaN) instead of {noun}; it may be a broken formula",
-            "fix the formula in the workbook, or type the value",
+            N_("the cell holds no value (NaN) instead of %(noun)s; it may be a broken formula",
+               noun=noun),
+            FIX_FORMULA_HINT,
         )
     if kind == STR and str(cell).strip().upper() in EXCEL_ERRORS:
         raise CellValueError(
-            f"the cell shows the Excel error {quote(cell)}",
-            "fix the formula in the workbook, or type the value",
+            N_("the cell shows the Excel error %(value)s", value=quote(cell)),
+            FIX_FORMULA_HINT,
         )
     if kind == OTHER:
-        raise CellValueError(f"cannot read {quote(cell)} as {noun}", hint)
+        raise CellValueError(cannot_read(cell, noun), hint)
+
+
+def cannot_read(cell: object, noun: str) -> str:
+    """``cannot read "x" as a date`` (``noun``: "a date", "an amount" …, marked with ``N_``)."""
+    return N_("cannot read %(value)s as %(noun)s", value=quote(cell), noun=noun)
 
 
 # --------------------------------------------------------------------------- columns

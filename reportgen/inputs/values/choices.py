@@ -11,8 +11,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
 
+from reportgen.i18n import N_, Join, Term
 from reportgen.inputs import schema
-from reportgen.inputs.values.amounts import decimal_of, text_decimal
+from reportgen.inputs.values.amounts import A_NUMBER, decimal_of, text_decimal
 from reportgen.inputs.values.cells import (
     BLANK,
     BOOL,
@@ -20,6 +21,7 @@ from reportgen.inputs.values.cells import (
     INT,
     STR,
     CellValueError,
+    cannot_read,
     clean_text,
     common_failures,
     is_blank_text,
@@ -38,13 +40,14 @@ def spelling_lookup(spellings: Mapping[str, Iterable[str]]) -> dict[str, str]:
     return lookup
 
 
-def _accepted(spellings: Mapping[str, Iterable[str]]) -> str:
+def _accepted(spellings: Mapping[str, Iterable[str]]) -> Join:
     """The accepted codes, each with its first Chinese spelling: ``lead (线索), won (赢单)``."""
     parts = []
     for code, words in spellings.items():
         chinese = next((w for w in words if not w.isascii()), "")
-        parts.append(f"{code} ({chinese})" if chinese else code)
-    return ", ".join(parts)
+        parts.append(Term(f"{code} ({chinese})" if chinese else code,
+                          words={"zh": f"{chinese}（{code}）" if chinese else code}))
+    return Join(parts)
 
 
 def _spelled(cell: object, lookup: Mapping[str, str]) -> str | None:
@@ -73,17 +76,20 @@ def read_enum(cell: object, spellings: Mapping[str, Iterable[str]], lookup: Mapp
     kind = kind_of(cell)
     if kind == BLANK or (kind == STR and is_blank_text(str(cell))):
         return None
-    hint = "write one of these values"
+    hint = N_("write one of these values")
     if column:
-        hint += f", or add this spelling under [values.{column}] in reportgen.toml"
-    common_failures(cell, "a value", hint)
+        hint = N_("write one of these values, or add this spelling under [values.%(column)s] "
+                  "in reportgen.toml", column=column)
+    common_failures(cell, N_("a value"), hint)
     code = _spelled(cell, lookup)
     if code is None:
-        raise CellValueError(f"{quote(cell)} is not one of: {_accepted(spellings)}", hint)
+        raise CellValueError(N_("%(value)s is not one of: %(accepted)s", value=quote(cell),
+                                accepted=_accepted(spellings)), hint)
     return code
 
 
-_SCORE_HINT = "write a score from 1 to 5, or yes / maybe / no (是 / 待定 / 否)"
+_SCORE_HINT = N_("write a score from 1 to 5, or yes / maybe / no (是 / 待定 / 否)")
+_A_SCORE = N_("a score")
 
 
 def parse_score(cell: object, spellings: Mapping[str, Iterable[str]] | None = None) -> int | None:
@@ -98,31 +104,32 @@ def read_score(cell: object, lookup: Mapping[str, str]) -> int | None:
     kind = kind_of(cell)
     if kind == BLANK or (kind == STR and is_blank_text(str(cell))):
         return None
-    common_failures(cell, "a score", _SCORE_HINT)
+    common_failures(cell, _A_SCORE, _SCORE_HINT)
     code = _spelled(cell, lookup) if kind in (STR, BOOL) else None
     if code is not None:
         return int(code)
     if kind == BOOL:
-        raise CellValueError(f"cannot read {quote(cell)} as a score", _SCORE_HINT)
+        raise CellValueError(cannot_read(cell, _A_SCORE), _SCORE_HINT)
     if kind == STR:
         text = clean_text(str(cell)).removesuffix("分").strip()
         value: Decimal | None
         try:
-            value = text_decimal(text, decimal_comma=False, noun="a number", currency=False)
+            value = text_decimal(text, decimal_comma=False, noun=A_NUMBER, currency=False)
         except CellValueError:
-            raise CellValueError(f"cannot read {quote(cell)} as a score", _SCORE_HINT) from None
+            raise CellValueError(cannot_read(cell, _A_SCORE), _SCORE_HINT) from None
     else:
-        value = decimal_of(cell, noun="a number", decimal_comma=False, currency=False)
+        value = decimal_of(cell, noun=A_NUMBER, decimal_comma=False, currency=False)
         assert value is not None
     # A half point (2.5) is rejected rather than rounded: the screen's "no answer is a 1"
     # rule needs whole answers, and a silent rounding would change a gate's verdict.
     if value != value.to_integral_value() or not 1 <= value <= 5:
-        raise CellValueError(f"the score {quote(cell)} is not a whole number from 1 to 5",
-                             _SCORE_HINT)
+        raise CellValueError(N_("the score %(value)s is not a whole number from 1 to 5",
+                                value=quote(cell)), _SCORE_HINT)
     return int(value)
 
 
-_BOOL_HINT = "write yes or no (是 / 否)"
+_BOOL_HINT = N_("write yes or no (是 / 否)")
+_YES_OR_NO = N_("yes or no")
 
 
 def parse_bool(cell: object, spellings: Mapping[str, Iterable[str]] | None = None) -> bool | None:
@@ -137,12 +144,12 @@ def read_bool(cell: object, lookup: Mapping[str, str]) -> bool | None:
     kind = kind_of(cell)
     if kind == BLANK or (kind == STR and is_blank_text(str(cell))):
         return None
-    common_failures(cell, "yes or no", _BOOL_HINT)
+    common_failures(cell, _YES_OR_NO, _BOOL_HINT)
     if kind == BOOL:
         return bool(cell)
     if kind in (FLOAT, INT) and float(cell) in (0.0, 1.0):  # type: ignore[arg-type]
         return float(cell) == 1.0  # type: ignore[arg-type]
     code = _spelled(cell, lookup) if kind == STR else None
     if code is None:
-        raise CellValueError(f"cannot read {quote(cell)} as yes or no", _BOOL_HINT)
+        raise CellValueError(cannot_read(cell, _YES_OR_NO), _BOOL_HINT)
     return code == "true"

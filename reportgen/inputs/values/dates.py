@@ -20,6 +20,7 @@ from typing import Literal, cast
 import numpy as np
 import pandas as pd
 
+from reportgen.i18n import N_, Term
 from reportgen.inputs.issues import Severity
 from reportgen.inputs.values.cells import (
     BLANK,
@@ -102,8 +103,9 @@ _MONTH_FORMS: tuple[re.Pattern[str], ...] = tuple(
         r"(?P<y>\d{4})[\s\-/.]*" + _MON,
     )
 )
-_DATE_HINT = "write the date as 2026-10-03"
-_MONTH_HINT = "write the month as 2026-10"
+_DATE_HINT = N_("write the date as 2026-10-03")
+_MONTH_HINT = N_("write the month as 2026-10")
+_YEAR_HINT = N_("check the year")
 
 
 @dataclass(frozen=True)
@@ -148,32 +150,43 @@ def _year(text: str) -> int:
     return year
 
 
-def _day_month_text(day: dt.date) -> str:
-    return f"{day.day} {_MONTH_NAMES[day.month - 1]}"
+def _day_month_text(day: dt.date) -> Term:
+    return Term(f"{day.day} {_MONTH_NAMES[day.month - 1]}",
+                words={"zh": f"{day.month}月{day.day}日"})
+
+
+def _month_name(month: int) -> Term:
+    return Term(_MONTH_NAMES[month - 1], words={"zh": f"{month}月"})
 
 
 def _checked_date(text: str, year: int, month: int, day: int) -> dt.date:
     """The calendar date, or an error saying why it does not exist."""
     if not 1 <= month <= 12:
-        raise CellValueError(f"cannot read {quote(text)} as a date: there is no month {month}",
-                             _DATE_HINT)
+        raise CellValueError(N_("cannot read %(value)s as a date: there is no month %(month)s",
+                                value=quote(text), month=month), _DATE_HINT)
     if not YEAR_MIN <= year <= YEAR_MAX:
-        raise CellValueError(
-            f"the date {quote(text)} is outside the years {YEAR_MIN} to {YEAR_MAX}",
-            "check the year")
+        raise CellValueError(_outside("date", quote(text)), _YEAR_HINT)
     try:
         return dt.date(year, month, day)
     except ValueError:
         raise CellValueError(
-            f"cannot read {quote(text)} as a date: {_MONTH_NAMES[month - 1]} {year} has "
-            f"no day {day}", _DATE_HINT) from None
+            N_("cannot read %(value)s as a date: %(month)s %(year)s has no day %(day)s",
+               value=quote(text), month=_month_name(month), year=year, day=day),
+            _DATE_HINT) from None
+
+
+def _outside(what: str, value: str) -> str:
+    """The message for a date or month whose year is implausible."""
+    if what == "month":
+        return N_("the month %(value)s is outside the years %(low)s to %(high)s",
+                  value=value, low=YEAR_MIN, high=YEAR_MAX)
+    return N_("the date %(value)s is outside the years %(low)s to %(high)s",
+              value=value, low=YEAR_MIN, high=YEAR_MAX)
 
 
 def _in_range(cell: object, day: dt.date) -> dt.date:
     if not YEAR_MIN <= day.year <= YEAR_MAX:
-        raise CellValueError(
-            f"the date {quote(cell)} is outside the years {YEAR_MIN} to {YEAR_MAX}",
-            "check the year")
+        raise CellValueError(_outside("date", quote(cell)), _YEAR_HINT)
     return day
 
 
@@ -207,9 +220,13 @@ def read_date_text(text: str) -> DateReading:
         day = _checked_date(text, _year(m["y"]), month, int(m["d"]))
         return DateReading(day, day)
     if DIGITS.fullmatch(s) and len(s) == 4:
-        raise CellValueError(f"cannot read {quote(text)} as a date: it has no month or day",
-                             _DATE_HINT)
-    raise CellValueError(f"cannot read {quote(text)} as a date", _DATE_HINT)
+        raise CellValueError(N_("cannot read %(value)s as a date: it has no month or day",
+                                value=quote(text)), _DATE_HINT)
+    raise CellValueError(_not_date(text), _DATE_HINT)
+
+
+def _not_date(cell: object) -> str:
+    return N_("cannot read %(value)s as a date", value=quote(cell))
 
 
 def _dm_reading(text: str, a: int, b: int, year: int) -> DateReading:
@@ -217,8 +234,8 @@ def _dm_reading(text: str, a: int, b: int, year: int) -> DateReading:
     day_first, month_first = _maybe_date(year, b, a), _maybe_date(year, a, b)
     if day_first is None and month_first is None:
         if a > 12 and b > 12:
-            raise CellValueError(f"cannot read {quote(text)} as a date: neither {a} nor {b} "
-                                 "is a month", _DATE_HINT)
+            raise CellValueError(N_("cannot read %(value)s as a date: neither %(a)s nor %(b)s "
+                                    "is a month", value=quote(text), a=a, b=b), _DATE_HINT)
         month, day = (b, a) if a > 12 else (a, b)
         return DateReading(*(2 * (_checked_date(text, year, month, day),)))
     for reading in (day_first, month_first):
@@ -230,17 +247,19 @@ def _dm_reading(text: str, a: int, b: int, year: int) -> DateReading:
 def _serial_date(cell: object, serial: float, date1904: bool) -> dt.date:
     """The date of an Excel serial number (time of day dropped)."""
     if not math.isfinite(serial):
-        raise CellValueError(f"cannot read {quote(cell)} as a date", _DATE_HINT)
+        raise CellValueError(_not_date(cell), _DATE_HINT)
     whole = math.floor(serial)
     if not date1904 and whole == 60:
         raise CellValueError(
-            f"the number {quote(cell)} is Excel's non-existent date 29 Feb 1900",
-            "type the real date, e.g. 1900-02-28 or 1900-03-01")
+            N_("the number %(value)s is Excel's non-existent date 29 Feb 1900",
+               value=quote(cell)),
+            N_("type the real date, e.g. 1900-02-28 or 1900-03-01"))
     days = _serial_days(np.array([whole], dtype=np.float64), date1904)[0]
     if not (_DAY_MIN <= days <= _DAY_MAX) or (not date1904 and whole < 1):
         raise CellValueError(
-            f"the number {quote(cell)} is not a date between {YEAR_MIN} and {YEAR_MAX}",
-            "check the cell; dates should look like 2026-10-03")
+            N_("the number %(value)s is not a date between %(low)s and %(high)s",
+               value=quote(cell), low=YEAR_MIN, high=YEAR_MAX),
+            N_("check the cell; dates should look like 2026-10-03"))
     return dt.date.fromordinal(int(days) + _EPOCH_ORDINAL)
 
 
@@ -254,11 +273,16 @@ def _serial_days(whole: np.ndarray, date1904: bool) -> np.ndarray:
 def _not_a_date_kind(cell: object, kind: int) -> None:
     """Raise for cells that are no date at all: durations, times, TRUE/FALSE."""
     if kind == DELTA:
-        raise CellValueError(f"{quote(cell)} is a duration, not a date", _DATE_HINT)
+        raise CellValueError(N_("%(value)s is a duration, not a date", value=quote(cell)),
+                             _DATE_HINT)
     if kind == TIME:
-        raise CellValueError(f"{quote(cell)} is a time of day, not a date", _DATE_HINT)
+        raise CellValueError(_time_not_date(quote(cell)), _DATE_HINT)
     if kind in (BOOL, OTHER):
-        raise CellValueError(f"cannot read {quote(cell)} as a date", _DATE_HINT)
+        raise CellValueError(_not_date(cell), _DATE_HINT)
+
+
+def _time_not_date(value: str) -> str:
+    return N_("%(value)s is a time of day, not a date", value=value)
 
 
 def _real_date(cell: object) -> dt.date:
@@ -268,8 +292,7 @@ def _real_date(cell: object) -> dt.date:
     if isinstance(cell, dt.datetime):
         if cell.date() in (dt.date(1899, 12, 30), dt.date(1899, 12, 31)):
             # Excel's day zero: a time-only cell some readers return as a datetime.
-            raise CellValueError(f'"{cell.strftime("%H:%M")}" is a time of day, not a date',
-                                 _DATE_HINT)
+            raise CellValueError(_time_not_date(f'"{cell.strftime("%H:%M")}"'), _DATE_HINT)
         cell = cell.date()
     assert isinstance(cell, dt.date)
     return _in_range(cell, cell)
@@ -280,7 +303,7 @@ def _date_reading(cell: object, date1904: bool) -> DateReading | None:
     kind = kind_of(cell)
     if kind == BLANK or (isinstance(cell, np.datetime64) and np.isnat(cell)):
         return None
-    common_failures(cell, "a date", _DATE_HINT)
+    common_failures(cell, N_("a date"), _DATE_HINT)
     _not_a_date_kind(cell, kind)
     if kind in (DATETIME, DATE):
         day = _real_date(cell)
@@ -336,7 +359,7 @@ def _month_reading(cell: object, date1904: bool) -> str | DateReading | None:
         text = str(cell)
         if is_blank_text(text):
             return None
-        common_failures(cell, "a month", _MONTH_HINT)
+        common_failures(cell, N_("a month"), _MONTH_HINT)
         s = clean_text(text)
         for pattern in _MONTH_FORMS:
             m = pattern.fullmatch(s)
@@ -348,32 +371,35 @@ def _month_reading(cell: object, date1904: bool) -> str | DateReading | None:
         try:
             return read_date_text(text)
         except CellValueError:
-            raise CellValueError(f"cannot read {quote(text)} as a month", _MONTH_HINT) from None
+            raise CellValueError(_not_month(text), _MONTH_HINT) from None
     if kind in (FLOAT, INT, DECIMAL):
-        common_failures(cell, "a month", _MONTH_HINT)
+        common_failures(cell, N_("a month"), _MONTH_HINT)
         number = float(cell)  # type: ignore[arg-type]
         if number.is_integer() and 190001 <= number <= 220012:
             return _month_text(show(cell), int(number) // 100, int(number) % 100)
         if YEAR_MIN <= number < YEAR_MAX + 1:
             # 2026.1 could be 2026.01 or 2026.10 once Excel has made a number of it.
-            raise CellValueError(f"cannot read the number {quote(cell)} as a month",
-                                 _MONTH_HINT + " (format the cell as text so Excel keeps it)")
+            raise CellValueError(
+                N_("cannot read the number %(value)s as a month", value=quote(cell)),
+                N_("write the month as 2026-10 (format the cell as text so Excel keeps it)"))
     try:
         return _date_reading(cell, date1904)
     except CellValueError as exc:
         if exc.message.startswith("cannot read"):
-            raise CellValueError(f"cannot read {quote(cell)} as a month", _MONTH_HINT) from None
+            raise CellValueError(_not_month(cell), _MONTH_HINT) from None
         raise
+
+
+def _not_month(cell: object) -> str:
+    return N_("cannot read %(value)s as a month", value=quote(cell))
 
 
 def _month_text(text: str, year: int, month: int) -> str:
     if not 1 <= month <= 12:
-        raise CellValueError(f"cannot read {quote(text)} as a month: there is no month {month}",
-                             _MONTH_HINT)
+        raise CellValueError(N_("cannot read %(value)s as a month: there is no month %(month)s",
+                                value=quote(text), month=month), _MONTH_HINT)
     if not YEAR_MIN <= year <= YEAR_MAX:
-        raise CellValueError(
-            f"the month {quote(text)} is outside the years {YEAR_MIN} to {YEAR_MAX}",
-            "check the year")
+        raise CellValueError(_outside("month", quote(text)), _YEAR_HINT)
     return f"{year:04d}-{month:02d}"
 
 
@@ -484,6 +510,10 @@ def _read_texts(uniques: np.ndarray, date1904: bool, as_month: bool) -> _TextDat
     return found
 
 
+_ORDER_WORDS = {"day-first": Term("day-first", words={"zh": "日在前"}),
+                "month-first": Term("month-first", words={"zh": "月在前"})}
+
+
 def _order_notes(found: _TextDates, uniques: np.ndarray, default: DateOrder
                  ) -> tuple[DateOrder | None, list[tuple[Severity, str, str]]]:
     """The day/month order of a column from its one-way values (None: it mixes both)."""
@@ -496,23 +526,29 @@ def _order_notes(found: _TextDates, uniques: np.ndarray, default: DateOrder
         dex, mex = show(uniques[day_proof[0]]), show(uniques[month_proof[0]])
         iso = _date_of_days(int(found.first[day_proof[0]])).isoformat()
         return None, [(Severity.ERROR,
-                       f"column mixes day-first ({dex}) and month-first ({mex}) dates",
-                       f"write every date the same way, best as year-month-day ({iso})")]
+                       N_("column mixes day-first (%(day_first)s) and month-first "
+                          "(%(month_first)s) dates", day_first=dex, month_first=mex),
+                       N_("write every date the same way, best as year-month-day (%(iso)s)",
+                          iso=iso))]
     if day_proof.size or month_proof.size:
         order: DateOrder = "day-first" if day_proof.size else "month-first"
         example = show(uniques[(day_proof if day_proof.size else month_proof)[0]])
-        return order, [(Severity.INFO, f"dates read as {order} because of values like {example}",
-                        "")]
+        return order, [(Severity.INFO, N_("dates read as %(order)s because of values like "
+                                          "%(example)s", order=_ORDER_WORDS[order],
+                                          example=example), "")]
     u = int(ambiguous[0])
     day_first, month_first = (_date_of_days(int(found.first[u])),
                               _date_of_days(int(found.second[u])))
     other = "day-first" if default == "month-first" else "month-first"
     return default, [(
         Severity.WARNING,
-        f"dates like {show(uniques[u])} could be {_day_month_text(day_first)} or "
-        f"{_day_month_text(month_first)}; read as {default} ([format] date_order)",
-        f'if they are {other}, set date_order = "{other}" under [format] in reportgen.toml; '
-        "dates written as year-month-day (2026-04-03) are never ambiguous",
+        N_("dates like %(example)s could be %(day_first)s or %(month_first)s; read as "
+           "%(order)s ([format] date_order)", example=show(uniques[u]),
+           day_first=_day_month_text(day_first), month_first=_day_month_text(month_first),
+           order=_ORDER_WORDS[default]),
+        N_('if they are %(other)s, set date_order = "%(setting)s" under [format] in '
+           "reportgen.toml; dates written as year-month-day (2026-04-03) are never ambiguous",
+           other=_ORDER_WORDS[other], setting=other),
     )]
 
 
@@ -586,9 +622,10 @@ def _text_date_problem(index: int, cell: object, u: int, found: _TextDates) -> C
                               _date_of_days(int(found.second[u])))
     return CellProblem(
         index, show(cell),
-        f"cannot tell whether {quote(cell)} is {_day_month_text(day_first)} or "
-        f"{_day_month_text(month_first)}",
-        f"write the date as year-month-day ({day_first.isoformat()} or "
-        f"{month_first.isoformat()})",
+        N_("cannot tell whether %(value)s is %(day_first)s or %(month_first)s",
+           value=quote(cell), day_first=_day_month_text(day_first),
+           month_first=_day_month_text(month_first)),
+        N_("write the date as year-month-day (%(first)s or %(second)s)",
+           first=day_first.isoformat(), second=month_first.isoformat()),
         Severity.ERROR,
     )

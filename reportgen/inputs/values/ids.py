@@ -10,6 +10,7 @@ import re
 import unicodedata
 from decimal import Decimal
 
+from reportgen.i18n import N_, Join
 from reportgen.inputs import schema
 from reportgen.inputs.values.cells import (
     BLANK,
@@ -23,6 +24,7 @@ from reportgen.inputs.values.cells import (
     TRIM,
     CellValueError,
     as_text,
+    cannot_read,
     clean_text,
     common_failures,
     kind_of,
@@ -37,7 +39,8 @@ EXCEL_DIGITS = 15
 _SHORTENED = re.compile(r"\d(?:\.\d+)?E\+\d{1,3}", re.IGNORECASE)
 
 
-_RETYPE = "format the id column as text in the workbook and retype the ids"
+_RETYPE = N_("format the id column as text in the workbook and retype the ids")
+_AN_ID, _TYPE_THE_ID = N_("an id"), N_("type the id")
 
 
 def _id_text(raw: str) -> tuple[str | None, bool]:
@@ -48,8 +51,8 @@ def _id_text(raw: str) -> tuple[str | None, bool]:
     if not text:
         return None, False
     if _SHORTENED.fullmatch(text):
-        raise CellValueError(f"{quote(text)} looks like a long number that Excel shortened, "
-                             "so the real id is lost", _RETYPE)
+        raise CellValueError(N_("%(value)s looks like a long number that Excel shortened, "
+                                "so the real id is lost", value=quote(text)), _RETYPE)
     return text, had_zero_width
 
 
@@ -58,11 +61,12 @@ def id_with_note(cell: object) -> tuple[str | None, str, str]:
     kind = kind_of(cell)
     if kind == BLANK:
         return None, "", ""
-    common_failures(cell, "an id", "type the id")
+    common_failures(cell, _AN_ID, _TYPE_THE_ID)
     if kind == STR:
         text, had_zero_width = _id_text(str(cell))
         if had_zero_width:
-            return text, f'"{show(text)}" contains an invisible character (removed)', (
+            return text, N_("%(value)s contains an invisible character (removed)",
+                            value=f'"{show(text)}"'), N_(
                 "retype the id in the workbook so it matches the same id elsewhere")
         return text, "", ""
     if kind in (FLOAT, INT, DECIMAL):
@@ -70,20 +74,21 @@ def id_with_note(cell: object) -> tuple[str | None, str, str]:
                   else Decimal(int(cell)) if kind == INT  # type: ignore[call-overload]
                   else Decimal(cell))  # type: ignore[arg-type]
         if not number.is_finite():
-            raise CellValueError(f"cannot read {quote(cell)} as an id", "type the id")
+            raise CellValueError(cannot_read(cell, _AN_ID), _TYPE_THE_ID)
         if number == number.to_integral_value():
             text = str(int(number))
         else:
             text = format(number.normalize(), "f")
         if kind != DECIMAL and len(text.lstrip("-").replace(".", "")) > EXCEL_DIGITS:
-            return text, (
-                f"the id {text} is a number longer than {EXCEL_DIGITS} digits; Excel may have "
-                "changed its last digits"), _RETYPE
+            return text, N_(
+                "the id %(value)s is a number longer than %(digits)s digits; Excel may have "
+                "changed its last digits", value=text, digits=EXCEL_DIGITS), _RETYPE
         return text, "", ""
     if kind in (DATETIME, DATE):
         text = as_text(cell)
-        return text, f"the id is a date ({text}); Excel may have turned it into one", _RETYPE
-    raise CellValueError(f"cannot read {quote(cell)} as an id", "type the id")
+        return text, N_("the id is a date (%(value)s); Excel may have turned it into one",
+                        value=text), _RETYPE
+    raise CellValueError(cannot_read(cell, _AN_ID), _TYPE_THE_ID)
 
 
 def parse_id(cell: object) -> tuple[str | None, bool]:
@@ -98,7 +103,7 @@ def parse_text(cell: object) -> str | None:
     kind = kind_of(cell)
     if kind == BLANK:
         return None
-    common_failures(cell, "text", "type the text")
+    common_failures(cell, N_("text"), N_("type the text"))
     if kind == STR:
         raw = str(cell)
         # Inner zero-width joiners are legitimate (emoji, Indic scripts); only the ends go.
@@ -112,23 +117,27 @@ def parse_emails(cell: object) -> str | None:
     kind = kind_of(cell)
     if kind == BLANK:
         return None
-    hint = 'separate addresses with "," or ";", e.g. east@example.com; vp@example.com'
-    common_failures(cell, "an e-mail address", hint)
+    hint = N_('separate addresses with "," or ";", e.g. east@example.com; vp@example.com')
+    common_failures(cell, N_("an e-mail address"), hint)
     if kind != STR:
-        raise CellValueError(f"{quote(cell)} is not an e-mail address", hint)
+        raise CellValueError(_not_email(quote(cell)), hint)
     parts = [p for p in _EMAIL_SPLIT.split(clean_text(str(cell))) if p]
     if not parts:
         return None
     bad = [p for p in parts if _EMAIL.fullmatch(p) is None]
     if len(bad) == 1:
-        raise CellValueError(f'"{show(bad[0])}" is not an e-mail address', hint)
+        raise CellValueError(_not_email(f'"{show(bad[0])}"'), hint)
     if bad:
-        names = ", ".join(f'"{show(b)}"' for b in bad)
-        raise CellValueError(f"{names} are not e-mail addresses", hint)
+        names = Join(f'"{show(b)}"' for b in bad)
+        raise CellValueError(N_("%(values)s are not e-mail addresses", values=names), hint)
     seen: dict[str, str] = {}
     for p in parts:
         seen.setdefault(p.casefold(), p)
     return ",".join(seen.values())
+
+
+def _not_email(value: str) -> str:
+    return N_("%(value)s is not an e-mail address", value=value)
 
 
 _EMAIL_SPLIT = re.compile(r"[,;、\s]+")
