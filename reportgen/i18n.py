@@ -328,7 +328,28 @@ def _fill(template: str, params: Mapping[str, Any], lang: str, seen: set[str] | 
     for name in _PLACEHOLDER.findall(template):
         if name not in values:
             values[name] = render(params[name], lang, seen)
+    if lang == "zh":
+        template = _PLACEHOLDER.sub(lambda m: _spaced(m, template, values[m.group(1)]), template)
     return template % values
+
+
+def _is_han(char: str) -> bool:
+    return "\u4e00" <= char <= "\u9fff"
+
+
+def _spaced(match: re.Match[str], template: str, value: str) -> str:
+    """A placeholder with the space Chinese typesetting puts between Han and Latin words.
+
+    Numbers stay tight ("2026年2月"); the templates space counts themselves ("共 3 个").
+    """
+    before = template[match.start() - 1] if match.start() else ""
+    after = template[match.end()] if match.end() < len(template) else ""
+    text = match.group(0)
+    if value and _is_han(before) and value[0].isascii() and value[0].isalpha():
+        text = " " + text
+    if value and _is_han(after) and value[-1].isascii() and value[-1].isalpha():
+        text += " "
+    return text
 
 
 def N_(msgid: str, /, **params: Any) -> str:  # noqa: N802 - the gettext keyword Babel looks for

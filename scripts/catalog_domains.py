@@ -17,14 +17,15 @@ It also compiles the catalogs (``compile``): Babel's ``write_mo``, as ``pybabel 
 does, but without pybabel's format check, which reads "Top 20% share" as a ``% s``
 placeholder; tests/test_i18n.py checks the ``%(name)s`` placeholders instead.
 
-Usage: python scripts/catalog_domains.py ALL.pot OUT_DIR   (writes OUT_DIR/<domain>.pot, and
-an empty.pot for the English catalogs, which hold only a header)
+Usage: python scripts/catalog_domains.py ALL.pot OUT_DIR [OTHER.pot …]   (writes
+OUT_DIR/<domain>.pot, and an empty.pot for the English catalogs, which hold only a header)
        python scripts/catalog_domains.py compile            (every .po → .mo, fuzzy left out)
 """
 
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import sys
 from pathlib import Path
 
@@ -35,6 +36,9 @@ from babel.messages.pofile import read_po, write_po
 from reportgen import i18n
 
 DOCUMENT_DOMAINS = ("reportgen", "plan", "pack", "index", "email")
+#: The templates' POT-Creation-Date, fixed: with the date of each refresh, every catalog (and
+#: every compiled .mo) would change each time, whatever changed in its messages.
+CREATION_DATE = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
 DOMAINS = (*DOCUMENT_DOMAINS, i18n.MESSAGES_DOMAIN)
 _RULES = (
     ("plan", ("reportgen/documents/plan/", "templates/plan.html")),
@@ -66,7 +70,8 @@ def split(template: Catalog, locale_dir: Path) -> dict[str, Catalog]:
         if po.exists():
             with po.open("rb") as handle:
                 held[domain] = {_key(m) for m in read_po(handle) if m.id and not m.fuzzy}
-    out = {d: Catalog(project="reportgen", version="0.1.0", fuzzy=False) for d in DOMAINS}
+    out = {d: Catalog(project="reportgen", version="0.1.0", fuzzy=False,
+                      creation_date=CREATION_DATE) for d in DOMAINS}
     for context, msgid in i18n.declared_messages():
         out["reportgen"].add(msgid, context=context, flags=(
             ("python-format",) if "%(" in (msgid if isinstance(msgid, str) else msgid[0])
@@ -98,16 +103,26 @@ def compile_all(locale_dir: Path) -> None:
 
 
 def main(argv: list[str]) -> None:
-    """Write ``<domain>.pot`` files into the output folder, or compile the catalogs."""
+    """Write ``<domain>.pot`` files into the output folder, or compile the catalogs.
+
+    Templates named after the output folder (Click's) are given the fixed creation date.
+    """
     if argv[1:] == ["compile"]:
         compile_all(Path(i18n.LOCALE_DIR))
         return
     source, folder = Path(argv[1]), Path(argv[2])
+    for other in map(Path, argv[3:]):
+        with other.open("rb") as handle:
+            pot = read_po(handle)
+        pot.creation_date = CREATION_DATE
+        with other.open("wb") as handle:
+            write_po(handle, pot, width=0, no_location=True)
     with source.open("rb") as handle:
         template = read_po(handle)
     locale_dir = Path(i18n.LOCALE_DIR)
     catalogs = split(template, locale_dir)
-    catalogs["empty"] = Catalog(project="reportgen", version="0.1.0", fuzzy=False)
+    catalogs["empty"] = Catalog(project="reportgen", version="0.1.0", fuzzy=False,
+                                creation_date=CREATION_DATE)
     for domain, catalog in catalogs.items():
         with (folder / f"{domain}.pot").open("wb") as handle:
             # No source locations in the catalogs: they would change with every edit of the code.

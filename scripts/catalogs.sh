@@ -23,10 +23,10 @@ trap 'rm -rf "$WORK"' EXIT
 # An N_() message's parameters are often f-strings (formatted numbers): Babel notes each one,
 # though it extracts only the msgid, the first argument. Show anything else it says.
 grep -v "Skipping f-string with substitutions" "$WORK/extract.log" >&2 || true
-"$PY" scripts/catalog_domains.py "$WORK/all.pot" "$WORK"
 CLICK_DIR=$("$PY" -c 'import click, os; print(os.path.dirname(click.__file__))')
 "$BABEL" -q extract --no-wrap --no-location --project=click \
     -o "$WORK/click.pot" "$CLICK_DIR"
+"$PY" scripts/catalog_domains.py "$WORK/all.pot" "$WORK" "$WORK/click.pot"
 
 DOMAINS="reportgen plan pack index email messages click"
 for domain in $DOMAINS; do

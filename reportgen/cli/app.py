@@ -46,6 +46,10 @@ class ReportgenGroup(click.Group):
         finally:
             language.finish(token)
 
+    def get_help_option(self, ctx: click.Context) -> click.Option | None:
+        """Click's --help option, its help shown in the current language."""
+        return language.translated_help_option(super().get_help_option(ctx))
+
     def format_help_text(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         """The group's help, translated."""
         original = self.help

@@ -209,6 +209,22 @@ def _translated(text: str | None) -> str | None:
     return None if text is None else i18n.gettext(text, i18n.current_language())
 
 
+#: Click's own help text for --help (translated from the click catalog where it is shown).
+HELP_OPTION_TEXT = "Show this message and exit."
+
+
+def translated_help_option(option: click.Option | None) -> click.Option | None:
+    """Click's --help option, made to show its help in the current language.
+
+    Click makes the option once per command and keeps it, with its help text translated
+    then: a run in another language later in the same process would show that language.
+    """
+    if option is not None and not isinstance(option, Option):
+        option.__class__ = Option
+        option.help = HELP_OPTION_TEXT
+    return option
+
+
 class Command(click.Command):
     """A command whose help texts (its own and its options') are shown in the current language.
 
@@ -217,6 +233,10 @@ class Command(click.Command):
     """
 
     context_class = Context
+
+    def get_help_option(self, ctx: click.Context) -> click.Option | None:
+        """Click's --help option, its help shown in the current language."""
+        return translated_help_option(super().get_help_option(ctx))
 
     def format_help_text(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         """The command's help, translated."""

@@ -25,10 +25,11 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from reportgen.i18n import N_, Join
+from reportgen.i18n import N_, Join, Term
 from reportgen.inputs.config import Config
 from reportgen.inputs.issues import Issue, IssueLog, Severity
 from reportgen.inputs.model import Dataset, InputFile
+from reportgen.inputs.reading.refusal import technical
 from reportgen.inputs.reading.sheets import HeadSplit, RawSheet
 from reportgen.inputs.reading.workbook import (
     UNSUPPORTED_SPREADSHEETS,
@@ -335,7 +336,7 @@ def parse_sheet(ref: SheetRef, config: Config, log: IssueLog) -> pd.DataFrame | 
                      "%(expected)s", kind=kind_term(kind), expected=expected)
         if seen:
             message = N_("%(problem)s; the first filled row reads: %(seen)s", problem=message,
-                         seen=seen)
+                         seen=technical(seen))
         log.error(
             message, **where, code="no_header",
             hint=N_("put the column names in one row, or map them under [columns.%(kind)s] "
@@ -361,7 +362,7 @@ def parse_sheet(ref: SheetRef, config: Config, log: IssueLog) -> pd.DataFrame | 
                                     if c not in (None, ""))[:300])
         log.error(
             N_("the %(kind)s sheet lacks the required column(s) %(missing)s; found: %(found)s",
-               kind=kind_term(kind), missing=Join(missing), found=found),
+               kind=kind_term(kind), missing=Join(missing), found=technical(found)),
             **where, row=header_excel_row, code="missing_column",
             hint=N_("add the column, or map your column's name under [columns.%(kind)s] "
                     "in reportgen.toml", kind=kind.name),
@@ -655,8 +656,11 @@ def _load_inputs(inputs: Path, config: Config, *, month: pd.Period | None) -> Da
     clients_derived = False
     if "sales" not in tables:
         if files and not any(r.kind.name == "sales" for r in refs):
-            found: list[object] = [*sorted({f"{r.file}: {r.raw.name}" for r in refs})] or [
-                N_("no sheet reportgen uses")]
+            found: list[object] = [
+                Term(f"{file}: {sheet}", words={"zh": f"{file}：“{sheet}”"})
+                for file, sheet in sorted({(r.file, r.raw.name) for r in refs},
+                                          key=lambda place: f"{place[0]}: {place[1]}")
+            ] or [N_("no sheet reportgen uses")]
             hint: str = N_('name the sheet with the sales lines "Sales" (or 销售), or map it under '
                       "[sheets] in reportgen.toml")
             message: str = N_("no Sales sheet was found; sheets found: %(found)s",

@@ -695,3 +695,61 @@ def test_id_text_keeps_what_was_written():
     """Ids are trimmed text, never numbers: the id-mismatch case rests on this."""
     assert parse_id("01001") == ("01001", False)
     assert parse_id(1001.0)[0] == "1001"
+
+
+# --------------------------------------------------------------------------------------------
+# The corpus in Chinese
+
+#: Quoted text (cell values, sheet and column names, option names as Click quotes them).
+_QUOTED = re.compile(r'"[^"]*"|“[^”]*”|\'[^\']*\'|「[^」]*」')
+#: What stays Latin in a Chinese sentence: settings, options, file kinds, sizes, cells, paths.
+_LATIN_TERMS = re.compile(
+    r"\[[a-z_.…]+\]( [a-z_]+)?|--[a-z-]+|[\w.-]*\.(?:xlsx|xlsm|xls|ods|csv|toml|odt|odp|html)\b"
+    r"|\b(?:MB|KB|GBK|UTF-8|CSV|Excel|WPS|OpenDocument|XML|HTML|zip|reportgen|Debian|PDF)\b"
+    r"|\b[A-Z]{1,3}\d+(?::[A-Z]{1,3}\d+)?\b|/\S*")
+_ENGLISH_RUN = re.compile(r"\b[A-Za-z]{2,}(?:[ ,]+[A-Za-z]{2,}){2,}")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def chinese_line_problem(line: str, names: set[str]) -> str | None:
+    """Why ``line`` is not Chinese (None when it is): file names and quoted values aside."""
+    text = line
+    for name in sorted(names, key=len, reverse=True):
+        text = text.replace(name, " ")
+    text = _LATIN_TERMS.sub(" ", _QUOTED.sub(" ", text))
+    if not text.strip():
+        return None
+    if not _CJK.search(text):
+        return "no Chinese"
+    english = _ENGLISH_RUN.search(text)
+    return f"English: {english.group(0)!r}" if english else None
+
+
+def test_the_chinese_check_catches_english():
+    assert chinese_line_problem("警告：book.xlsx：无法把 \"a b c d\" 识别为日期", set()) is None
+    assert chinese_line_problem("warning: cannot read the date", set()) == "no Chinese"
+    assert chinese_line_problem("警告：the row was skipped", set()) == (
+        "English: 'the row was skipped'")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("case", corpus.CASES, ids=lambda case: case.name)
+def test_hostile_input_in_chinese(tmp_path, case):
+    """`check --lang zh` on every hostile input: every line Chinese, no English sentence."""
+    folder = tmp_path / "case"
+    case.build(folder)
+    inputs = folder / "inputs"
+    args = ["check", "--inputs", str(inputs), "--lang", "zh", *case.options]
+    if case.config:
+        config = folder / "reportgen.toml"
+        config.write_text(case.config, encoding="utf-8")
+        args += ["--config", str(config)]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == case.exit_code, result.output
+    assert "Traceback" not in result.output
+    names = {str(inputs), str(folder), *(p.name for p in inputs.rglob("*"))}
+    names |= {p.stem for p in inputs.rglob("*") if p.is_file()}
+    lines = [line for line in result.output.splitlines() if line.strip()]
+    assert lines
+    wrong = [(line, why) for line in lines if (why := chinese_line_problem(line, names))]
+    assert wrong == []

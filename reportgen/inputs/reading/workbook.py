@@ -82,15 +82,15 @@ SPREADSHEET_EXTENSIONS = frozenset({".xlsx", ".xlsm", ".xls", ".ods", ".csv"})
 #: Spreadsheet formats reportgen does not read; a file in one of them is an error, not ignored,
 #: because the rows in it would otherwise be lost without a word.
 UNSUPPORTED_SPREADSHEETS = {
-    ".xlsb": "Excel binary workbooks (.xlsb)",
-    ".xltx": "Excel templates (.xltx)",
-    ".xltm": "Excel templates (.xltm)",
-    ".xlt": "Excel templates (.xlt)",
-    ".numbers": "Apple Numbers files",
-    ".et": "WPS spreadsheets (.et)",
-    ".ots": "OpenDocument templates (.ots)",
-    ".fods": "flat OpenDocument spreadsheets (.fods)",
-    ".tsv": "tab-separated text (.tsv)",
+    ".xlsb": N_("Excel binary workbooks (.xlsb)"),
+    ".xltx": N_("Excel templates (.xltx)"),
+    ".xltm": N_("Excel templates (.xltm)"),
+    ".xlt": N_("Excel templates (.xlt)"),
+    ".numbers": N_("Apple Numbers files"),
+    ".et": N_("WPS spreadsheets (.et)"),
+    ".ots": N_("OpenDocument templates (.ots)"),
+    ".fods": N_("flat OpenDocument spreadsheets (.fods)"),
+    ".tsv": N_("tab-separated text (.tsv)"),
 }
 
 
