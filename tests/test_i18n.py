@@ -244,3 +244,63 @@ def test_translations_are_cached():
 def test_unknown_language_is_refused():
     with pytest.raises(ValueError, match="^unknown language 'fr': use one of en, zh$"):
         i18n.translations("fr")
+
+
+# --------------------------------------------------------------------------- messages shown later
+
+def test_a_text_is_its_english_and_renders_in_chinese_later():
+    text = i18n.N_("cannot read %(value)s as %(noun)s", value='"x"', noun=i18n.N_("a date"))
+    assert text == 'cannot read "x" as a date'
+    assert isinstance(text, str)
+    assert i18n.render(text, "en") == 'cannot read "x" as a date'
+    assert i18n.render(text, "zh") == '无法把 "x" 识别为日期'
+
+
+def test_a_text_survives_pickling_with_its_parameters():
+    import pickle
+
+    text = i18n.N_("%(problem)s; left blank", problem=i18n.N_("the file is empty"))
+    again = pickle.loads(pickle.dumps(text))
+    assert again == text and again.msgid == text.msgid
+    assert i18n.render(again, "zh") == "文件是空的；按空白处理"
+
+
+def test_a_canonical_column_is_explained_once_per_line():
+    from reportgen.inputs.issues import Issue, Severity
+    from reportgen.inputs.schema import column_term
+
+    issue = Issue(Severity.WARNING, i18n.N_("%(column)s is blank",
+                                            column=column_term("client_id")),
+                  file="a.xlsx", row=3,
+                  hint=i18n.N_("fill in %(column)s, or delete the row",
+                               column=column_term("client_id")))
+    assert issue.line("zh") == ("警告：a.xlsx，第 3 行：client_id（客户编号）为空——"
+                                "请填写 client_id，或删除该行")
+    assert issue.line() == "warning: a.xlsx, row 3: client_id is blank — fill in client_id, or " \
+                           "delete the row"
+    # data-quality.xlsx shows the message and the hint as one line does.
+    assert issue.text("zh") == ("client_id（客户编号）为空", "请填写 client_id，或删除该行")
+
+
+def test_latin_words_are_spaced_from_chinese_but_numbers_are_not():
+    assert i18n.render(i18n.N_("the file is not %(expected)s (it looks like %(looks_like)s)",
+                               expected=i18n.N_("an Excel workbook"),
+                               looks_like=i18n.N_("a CSV file")), "zh") == (
+        "该文件不是 Excel 工作簿（看起来是 CSV 文件）")
+    assert i18n.render(i18n.N_("the number %(value)s is too large", value="12"), "zh") == (
+        "数字 12 过大")
+
+
+def test_join_uses_the_chinese_enumeration_comma():
+    joined = i18n.Join(["a", "b", "c"])
+    assert str(joined) == "a, b, c"
+    assert joined.render("zh") == "a、b、c"
+
+
+@pytest.mark.parametrize(("env", "lang"), [
+    ({}, None), ({"LANG": "zh_CN.UTF-8"}, "zh"), ({"LANG": "C.UTF-8"}, None),
+    ({"LANG": "en_US.UTF-8"}, "en"), ({"LC_ALL": "zh_SG", "LANG": "en_US"}, "zh"),
+    ({"LC_ALL": "", "LC_MESSAGES": "", "LANG": "zh_HK.Big5"}, "zh"),
+])
+def test_language_from_environment(env, lang):
+    assert i18n.language_from_environment(env) == lang

@@ -276,5 +276,6 @@ def test_init_in_chinese_sets_chinese_and_check_and_run_speak_it(runner, tmp_pat
     assert _lines(check)[-1].startswith("已读取 1 个文件：")
     run = runner.invoke(cli, ["run", "--format", "html"])
     assert run.exit_code == 0, run.output
+    assert "正在生成文档" in run.output  # the progress bar's label
     assert "客户分级（共 3 个客户）：" in run.output
     assert re.search(r"已写入 \d+ 个文件，0 个未变化", run.output)
