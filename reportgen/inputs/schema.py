@@ -34,6 +34,11 @@ from reportgen.i18n import Term
 FILE, SHEET, ROW = "_file", "_sheet", "_row"
 ADDRESS_COLUMNS = (FILE, SHEET, ROW)
 
+#: Money columns hold integers of 1/MONEY_SCALE of the currency unit (100: cents). Code that
+#: turns stored money into currency units, or currency units into stored money, uses this
+#: constant, never a literal.
+MONEY_SCALE = 100
+
 ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff]")
 _NAME_DROP = re.compile(r"[\s_\-]+")
 
