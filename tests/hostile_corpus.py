@@ -1023,8 +1023,8 @@ def _cases() -> list[Case]:
         Case("missing_sheet", build_missing_sheet, 1,
              out=("Read 1 file(s): 2 clients. 1 error(s), 0 warning(s).",),
              err=(_E + 'no Sales sheet was found; files read: book.xlsx (sheets "Clients": '
-                  'Clients, "Notes": not used) — name the sheet with the sales lines "Sales" (or 销售), or map it under [sheets] in '
-                  "reportgen.toml", fail(n=1))),
+                  'Clients, "Notes": not used) — name the sheet with the sales lines "Sales" '
+                  '(or 销售), or map it under [sheets] in reportgen.toml', fail(n=1))),
         Case("missing_column", build_missing_column, 1,
              out=("Read 1 file(s): 2 clients. 1 error(s), 0 warning(s).",),
              err=(_E + 'book.xlsx, sheet "Sales", row 1: the Sales sheet lacks the required '

@@ -44,7 +44,8 @@ def test_check_missing_sheet_exits_1_with_one_line_error(runner, tmp_path):
     write_xlsx(tmp_path / "book.xlsx", {"Clients": CLIENTS})
     result = runner.invoke(cli, ["check", "--inputs", str(tmp_path)])
     assert result.exit_code == 1
-    assert 'error: no Sales sheet was found; files read: book.xlsx (sheets "Clients": Clients)' in result.output
+    assert ('error: no Sales sheet was found; files read: book.xlsx (sheets "Clients": '
+            'Clients)') in result.output
     assert result.output.strip().splitlines()[-1] == (
         "Error: the inputs have 1 error(s); see the messages above")
     assert "Traceback" not in result.output
