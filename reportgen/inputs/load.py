@@ -16,7 +16,9 @@ from __future__ import annotations
 import gc
 import hashlib
 import itertools
+import os
 import re
+import stat
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,8 +34,10 @@ from reportgen.inputs.model import Dataset, InputFile
 from reportgen.inputs.reading.refusal import technical
 from reportgen.inputs.reading.sheets import HeadSplit, RawSheet
 from reportgen.inputs.reading.workbook import (
+    SPREADSHEET_EXTENSIONS,
     UNSUPPORTED_SPREADSHEETS,
     is_ignored_file,
+    is_lock_name,
     read_workbook,
 )
 from reportgen.inputs.schema import (
@@ -70,6 +74,9 @@ HEADER_SEARCH_ROWS = 30
 #: Characters that must not reach a terminal from a file: controls (escape sequences can
 #: retitle or clear the window) and bidi overrides (they reorder the rest of the line).
 _UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+#: A file name's bytes that are not UTF-8 (``os.fsdecode`` keeps them as lone surrogates,
+#: which no terminal can print).
+_UNDECODABLE = re.compile("[\ud800-\udfff]")
 
 _SUBTOTAL = re.compile(r"^(sub)?total\b|^grand total|^合计|^小计|^总计|^共计", re.IGNORECASE)
 
@@ -85,8 +92,8 @@ class SheetRef:
 
 
 def printable(text: str) -> str:
-    """``text`` fit for a message: control and bidi-override characters become U+FFFD."""
-    return _UNPRINTABLE.sub("\ufffd", text)
+    """``text`` fit for a message: control, bidi-override and undecodable characters → U+FFFD."""
+    return _UNDECODABLE.sub("\ufffd", _UNPRINTABLE.sub("\ufffd", text))
 
 
 def column_letter(index: int) -> str:
@@ -111,8 +118,9 @@ def discover(inputs: Path, log: IssueLog) -> list[Path]:
         return []
     files = []
     lock_files: list[str] = []  # Office owner files and hidden temp files, named if alone
+    root = inputs.resolve()
     for path in sorted(inputs.iterdir()):
-        if not path.is_file():
+        if not _plain_file(path, root, log):
             continue
         unsupported = UNSUPPORTED_SPREADSHEETS.get(path.suffix.lower())
         if unsupported and not path.name.startswith((".", "~$")):
@@ -123,7 +131,7 @@ def discover(inputs: Path, log: IssueLog) -> list[Path]:
             )
         elif not is_ignored_file(path):
             files.append(path)
-        elif path.name.startswith((".", "~$")) or path.name.endswith(("#", "~")):
+        elif is_lock_name(path.name):
             lock_files.append(printable(path.name))
     if not files and not log.errors:
         if lock_files:
@@ -145,6 +153,44 @@ def discover(inputs: Path, log: IssueLog) -> list[Path]:
     return files
 
 
+def _plain_file(path: Path, root: Path, log: IssueLog) -> bool:
+    """True for a regular file inside the inputs folder, which alone may be opened.
+
+    A folder, pipe, device or link out of the folder that is named like a workbook is
+    reported (with its name) and skipped.
+    """
+    workbook_like = (path.suffix.lower() in SPREADSHEET_EXTENSIONS
+                     and not is_lock_name(path.name))
+    try:
+        if path.is_symlink():
+            target = path.resolve()
+            if not target.is_relative_to(root):
+                # A link out of the folder would read a file nobody put in it, unseen.
+                if workbook_like:
+                    log.warning(
+                        N_("the file is a link to a file outside the inputs folder; it was not "
+                           "read"), file=printable(path.name), code="outside_link",
+                        hint=N_("copy the workbook itself into the inputs folder"))
+                return False
+        mode = path.stat().st_mode  # follows a link inside the folder
+    except (OSError, RuntimeError):  # a dangling or looping link
+        if workbook_like:
+            log.warning(N_("the file is a broken link; it was not read"),
+                        file=printable(path.name), code="broken_link",
+                        hint=N_("copy the workbook itself into the inputs folder"))
+        return False
+    if stat.S_ISREG(mode):
+        return True
+    if workbook_like:
+        # Opening a pipe would wait for a writer for ever; a folder is not a workbook.
+        message = (N_("this is a folder, not a workbook; it was not read") if stat.S_ISDIR(mode)
+                   else N_("this is not a regular file (a pipe, socket or device); it was not "
+                           "read"))
+        log.warning(message, file=printable(path.name), code="not_a_file",
+                    hint=N_("remove it, or put the workbook itself in its place"))
+    return False
+
+
 def file_sha256(path: Path) -> str:
     """SHA-256 of a file's bytes, read in chunks."""
     digest = hashlib.sha256()
@@ -152,6 +198,26 @@ def file_sha256(path: Path) -> str:
         for chunk in iter(lambda: fh.read(1 << 20), b""):
             digest.update(chunk)
     return digest.hexdigest()
+
+
+def issues_refused(issues: Sequence[Issue]) -> bool:
+    """True when the reader refused the whole file (its one error names no sheet)."""
+    return any(i.severity is Severity.ERROR and not i.sheet for i in issues)
+
+
+def _changed(path: Path, before: os.stat_result, sha256: str) -> bool:
+    """True when the file on disk is no longer the one hashed before it was read."""
+    try:
+        after = path.stat()
+    except OSError:
+        return True
+    if (after.st_ino, after.st_size, after.st_mtime_ns) == (
+            before.st_ino, before.st_size, before.st_mtime_ns):
+        return False
+    try:
+        return file_sha256(path) != sha256
+    except OSError:
+        return True
 
 
 def classify_sheets(
@@ -648,8 +714,19 @@ def _load_inputs(inputs: Path, config: Config, *, month: pd.Period | None) -> Da
     for path in discover(inputs, log):
         # File and sheet names reach the terminal in every message: no escape sequences.
         name = printable(path.name)
+        try:
+            before = path.stat()
+            sha256 = file_sha256(path)
+        except OSError:
+            before, sha256 = None, ""  # read_workbook says why it cannot be opened
         sheets, issues = read_workbook(path, limits=config.limits, display_name=name,
                                        split=head_split(config))
+        if before is not None and not issues_refused(issues) and _changed(path, before, sha256):
+            # The figures could mix two versions, and the hash recorded would not be theirs.
+            issues = [*issues, Issue(
+                Severity.ERROR, N_("the file changed while it was being read (it was probably "
+                                   "still being saved or copied)"), file=name,
+                hint=N_("wait until it is saved or copied, then run again"), code="changed")]
         for sheet in sheets:
             sheet.name = printable(sheet.name)
         log.extend(issues)
@@ -660,8 +737,10 @@ def _load_inputs(inputs: Path, config: Config, *, month: pd.Period | None) -> Da
         refs.extend(file_refs)
         taken = {r.raw.name: r.kind for r in file_refs}
         read.append((name, [(s.name, taken.get(s.name)) for s in sheets]))
+        if before is None:
+            continue
         files.append(InputFile(
-            name=name, sha256=file_sha256(path), size=path.stat().st_size,
+            name=name, sha256=sha256, size=before.st_size,
             sheets=tuple((r.raw.name, r.kind.name) for r in file_refs),
         ))
     refs = drop_shadowed_hidden(refs, log)

@@ -273,7 +273,7 @@ def test_real_workbooks_read_the_same_as_columns(tmp_path, monkeypatch):
     for path in files:
         folder = tmp_path / path.name
         folder.mkdir()
-        (folder / path.name).symlink_to(path)
+        shutil.copyfile(path, folder / path.name)  # a link out of the folder is not read
         load_both(folder, monkeypatch)
 
 
@@ -288,7 +288,7 @@ def test_superstore_orders_read_the_same_as_columns(tmp_path, monkeypatch):
     if not source.exists():
         pytest.skip(f"{source} is absent")
     (tmp_path / "in").mkdir()
-    (tmp_path / "in" / source.name).symlink_to(source)
+    shutil.copyfile(source, tmp_path / "in" / source.name)
     (tmp_path / "reportgen.toml").write_text(SUPERSTORE_MAPPING, encoding="utf-8")
     config = load_config(tmp_path / "reportgen.toml", explicit=True)
     assert load_both(tmp_path / "in", monkeypatch, config) == [False]

@@ -94,11 +94,14 @@ UNSUPPORTED_SPREADSHEETS = {
 }
 
 
+def is_lock_name(name: str) -> bool:
+    """True for a lock or hidden temp file's name: .hidden, .~lock.x.xlsx#, ~$x.xlsx, x~."""
+    return not name or name.startswith((".", "~$")) or name.endswith(("#", "~"))
+
+
 def is_ignored_file(path: Path) -> bool:
     """True for files the input folder scan skips: lock, hidden, temp and non-spreadsheet files."""
-    name = path.name
-    if not name or name.startswith((".", "~$")) or name.endswith(("#", "~")):
-        # .hidden and .~lock.x.xlsx# (LibreOffice), ~$x.xlsx (Office's owner file).
+    if is_lock_name(path.name):
         return True
     if path.suffix.lower() not in SPREADSHEET_EXTENSIONS:
         return True
