@@ -6,6 +6,7 @@ The work is in :mod:`reportgen.delivery` (``compose``, ``ledger``, ``recipients`
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import signal
@@ -19,30 +20,78 @@ import click
 from reportgen.cli.options import Settings, common_options
 from reportgen.delivery.watch import DEFAULT_SETTLE
 from reportgen.errors import Aborted, DataError, EnvironmentFailure, ReportgenError
+from reportgen.i18n import N_
 
 __all__ = ["rebuild_month", "send", "watch"]
 
 #: What ``--region`` takes for the all-regions pack (unless a region has that name).
 ALL_REGIONS_OPTION = "ALL"
 _LANGUAGES = {"en": "English", "zh": "Chinese"}
+#: Seconds a send waits for another send of the same month to finish.
+DEFAULT_WAIT = 10.0
+#: Seconds to wait for each answer of the mail server (as smtp.SMTP_TIMEOUT).
+SMTP_TIMEOUT = 30.0
 
 
-def _month_analysis(settings: Settings, config: Any) -> tuple[Any, Any]:
-    """The inputs and the month's analysis, loaded quietly (``run`` already showed the issues)."""
+def _month_analysis(inputs: Path, month: str | None, config: Any, manifest: Any,
+                    out: Path, lang: str) -> tuple[Any, Any]:
+    """The inputs and the month's analysis; DataError naming every problem that stops it."""
     import pandas as pd
 
     from reportgen.analysis.pipeline import analyse, resolve_month
+    from reportgen.delivery.compose import check_inputs_unchanged, run_command
+    from reportgen.inputs.issues import Severity
     from reportgen.inputs.load import load_inputs
 
-    month = pd.Period(settings.month, "M") if settings.month else None
-    dataset = load_inputs(settings.inputs, config, month=month)
-    if dataset.errors:
-        raise DataError(f"the inputs have {len(dataset.errors)} error(s), so nothing was sent; "
-                        "`reportgen check` lists them")
+    if month and not inputs.is_dir():
+        raise DataError(N_(
+            "the inputs folder %(folder)s does not exist, so the packs of %(month)s cannot be "
+            "checked against it and nothing was sent; name the folder they were made from with "
+            "--inputs, or make them again with `%(command)s`", folder=str(inputs), month=month,
+            command=run_command(inputs, out, month)))
+    dataset = load_inputs(inputs, config, month=pd.Period(month, "M") if month else None)
+    errors = [i for i in dataset.issues if i.severity is Severity.ERROR]
+    for issue in errors:
+        click.echo(issue.line(lang), err=True)
+    if month and manifest.get("documents"):
+        # Changed files explain any new error, and the command given mends both.
+        check_inputs_unchanged(manifest, dataset, month, inputs=inputs, out=out)
+    if errors:
+        raise DataError(N_("the inputs in %(folder)s have %(count)s error(s), listed above, so "
+                           "nothing was sent", folder=str(inputs), count=f"{len(errors):,}"))
     if not dataset.usable:
-        raise DataError("the inputs do not hold the sales lines and clients reportgen needs")
-    period, notes = resolve_month(dataset, settings.month)
+        raise DataError(N_("the inputs in %(folder)s do not hold the sales lines and clients "
+                           "reportgen needs, so nothing was sent", folder=str(inputs)))
+    period, notes = resolve_month(dataset, month)
     return dataset, analyse(dataset, config, period, notes)
+
+
+def _given(name: str) -> bool:
+    """Whether the option ``name`` was given on the command line."""
+    source = click.get_current_context().get_parameter_source(name)
+    return source is click.core.ParameterSource.COMMANDLINE
+
+
+def _latest_run(out: Path) -> str | None:
+    """The latest month under ``out`` whose documents a run made (None: no such month)."""
+    import re
+
+    from reportgen.outputs.manifest import read_manifest
+
+    if not out.is_dir():
+        return None
+    months = sorted((p.name for p in out.iterdir()
+                     if re.fullmatch(r"\d{4}-\d{2}", p.name) and p.is_dir()), reverse=True)
+    return next((m for m in months if read_manifest(out / m).get("documents")), None)
+
+
+def _inputs_of_run(settings: Settings, manifest: dict[str, Any]) -> Path:
+    """The inputs folder to check the packs against: --inputs, else the one the run read."""
+    from reportgen.outputs.manifest import recorded_inputs
+
+    if _given("inputs"):
+        return settings.inputs
+    return recorded_inputs(manifest) or settings.inputs
 
 
 def _chosen_regions(asked: Sequence[str], regions: Sequence[str]) -> list[str | None] | None:
@@ -121,8 +170,14 @@ def _confirm(outgoing: Sequence[Any], email: Any) -> None:
 @click.option("--region", "regions", multiple=True, metavar="REGION",
               help="Send only this region's pack (repeat for several; ALL for the "
                    "all-regions pack).")
+@click.option("--wait", type=click.FloatRange(min=0), default=DEFAULT_WAIT, show_default=True,
+              metavar="SECONDS",
+              help="How long to wait for another send of the same month to finish.")
+@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=SMTP_TIMEOUT,
+              show_default=True, metavar="SECONDS",
+              help="How long to wait for each answer of the mail server.")
 def send(settings: Settings, dry_run: bool, yes: bool, resend: bool,
-         regions: tuple[str, ...]) -> None:
+         regions: tuple[str, ...], wait: float, timeout: float) -> None:
     """E-mail each region's review pack to its leadership, and the all-regions pack.
 
     Sends the PDF packs `reportgen run` made for the month: each region's to its
@@ -132,6 +187,31 @@ def send(settings: Settings, dry_run: bool, yes: bool, resend: bool,
     missing. The mail server password is read only from the environment variable named by
     password_env. Nothing is sent before you confirm (or give --yes).
     """
+    from reportgen.delivery.ledger import send_lock
+    from reportgen.delivery.smtp import check_email_settings
+    from reportgen.outputs.manifest import read_manifest
+
+    config = settings.config()
+    email = config.email
+    check_email_settings(email, dry_run=dry_run)
+    month_asked = settings.month or (None if _given("inputs") else _latest_run(settings.out))
+    manifest = read_manifest(settings.out / month_asked) if month_asked else {}
+    inputs = _inputs_of_run(settings, manifest)
+    if month_asked is not None and not manifest.get("documents"):
+        raise DataError(f"the documents of {month_asked} have not been made in {settings.out}; "
+                        f"run `reportgen run --month {month_asked}` first")
+    folder = settings.out / month_asked if month_asked else None
+    lock = (send_lock(folder, wait) if folder is not None and not dry_run
+            else contextlib.nullcontext())
+    with lock:
+        _send_month(settings, config, inputs=inputs, month_asked=month_asked, dry_run=dry_run,
+                    yes=yes, resend=resend, regions=regions, timeout=timeout)
+
+
+def _send_month(settings: Settings, config: Any, *, inputs: Path, month_asked: str | None,
+                dry_run: bool, yes: bool, resend: bool, regions: tuple[str, ...],
+                timeout: float) -> None:
+    """The body of `reportgen send`, run while the month's send lock is held."""
     from reportgen.delivery.compose import (
         build_message,
         check_inputs_unchanged,
@@ -141,17 +221,19 @@ def send(settings: Settings, dry_run: bool, yes: bool, resend: bool,
     )
     from reportgen.delivery.ledger import read_ledger
     from reportgen.delivery.recipients import sender_address
-    from reportgen.delivery.smtp import Mailer, check_email_settings, deliver, password_for
+    from reportgen.delivery.smtp import Mailer, deliver, password_for
     from reportgen.documents.pack.context import pack_regions
     from reportgen.outputs.manifest import read_manifest
 
-    config = settings.config()
     email = config.email
-    check_email_settings(email, dry_run=dry_run)
-    dataset, analysis = _month_analysis(settings, config)
+    # Read again under the lock: a run may have finished in between.
+    manifest = read_manifest(settings.out / month_asked) if month_asked else {}
+    dataset, analysis = _month_analysis(inputs, month_asked, config, manifest, settings.out,
+                                        settings.lang)
     month = str(analysis.month)
     folder = settings.out / month
-    manifest = read_manifest(folder)
+    if month_asked is None:
+        manifest = read_manifest(folder)
     if not manifest.get("documents"):
         raise DataError(f"the documents of {month} have not been made in {settings.out}; run "
                         f"`reportgen run --month {month}` first")
@@ -159,7 +241,8 @@ def send(settings: Settings, dry_run: bool, yes: bool, resend: bool,
     if errors:
         raise DataError(f"the run of {month} had {errors} error(s), so its packs are not sent; "
                         f"correct them, run `reportgen run --month {month}` again, then send")
-    check_inputs_unchanged(manifest, dataset, month)
+    if month_asked is None:
+        check_inputs_unchanged(manifest, dataset, month, inputs=inputs, out=settings.out)
     lang = _run_language(manifest, settings, month)
     only = _chosen_regions(regions, pack_regions(analysis))
     ledger = read_ledger(folder, month)
@@ -188,17 +271,26 @@ def send(settings: Settings, dry_run: bool, yes: bool, resend: bool,
         if not yes:
             _confirm(outgoing, email)
         address = sender_address(email.sender)
-        with Mailer(email, password) as mailer:
+        with Mailer(email, password, timeout=timeout) as mailer:
             report = deliver(
                 messages, mailer=mailer, sender=address, ledger=ledger,
                 now=lambda: dt.datetime.now().astimezone(),
-                echo=lambda line, error: click.echo(line, err=error))
+                echo=lambda line, error: click.echo(line, err=error),
+                all_option=ALL_REGIONS_OPTION)
         if report.sent and not settings.quiet:
             click.echo(f"{len(report.sent)} message(s) sent; {ledger.path} records them.")
+        problems = []
+        if report.uncertain:
+            problems.append(
+                f"{len(report.uncertain)} message(s) may have been delivered without the mail "
+                "server confirming it (see above); check with the recipients before sending "
+                "them again with --resend")
         if report.failed:
-            raise EnvironmentFailure(
+            problems.append(
                 f"{len(report.failed)} of {len(messages)} message(s) were not sent; the "
                 "ledger records what was, so `reportgen send` again sends only the rest")
+        if problems:
+            raise EnvironmentFailure("; ".join(problems))
     if held:
         raise DataError(f"{held} pack(s) could not be sent; see the messages above")
 

@@ -49,10 +49,12 @@ from reportgen.delivery.recipients import (
 from reportgen.documents import fmt
 from reportgen.documents.pack.context import region_supervisor
 from reportgen.errors import DataError
+from reportgen.i18n import N_
 
 __all__ = [
     "OUTBOX_NAME", "Outgoing", "Skipped", "at_risk_key_accounts", "attachment_name",
-    "body_facts", "body_text", "build_message", "check_inputs_unchanged", "message_bytes",
+    "body_facts", "body_text", "build_message", "changed_inputs", "check_inputs_unchanged",
+    "message_bytes", "run_command",
     "plan_messages", "subject", "write_outbox",
 ]
 
@@ -272,22 +274,40 @@ def _manifest_inputs(manifest: Mapping[str, Any]) -> dict[str, str]:
             if isinstance(i, dict)}
 
 
-def check_inputs_unchanged(manifest: Mapping[str, Any], dataset: Any, month: str) -> None:
-    """DataError unless the inputs are the very files the month's documents were made from."""
+def run_command(inputs: Path, out: Path, month: str) -> str:
+    """The `reportgen run` command that makes the month's documents from ``inputs`` again."""
+    import shlex
+
+    return (f"reportgen run --inputs {shlex.quote(str(inputs))} --out "
+            f"{shlex.quote(str(out))} --month {month}")
+
+
+def changed_inputs(manifest: Mapping[str, Any], dataset: Any) -> tuple[list[str], list[str],
+                                                                          list[str]]:
+    """The input files changed, added and removed since the run the manifest records."""
     before = _manifest_inputs(manifest)
     now = {f.name: f.sha256 for f in dataset.inputs}
-    if before == now:
-        return
     changed = sorted(n for n in now if n in before and before[n] != now[n])
     added = sorted(n for n in now if n not in before)
     removed = sorted(n for n in before if n not in now)
-    what = "; ".join(p for p in (
-        f"changed: {', '.join(changed)}" if changed else "",
-        f"new: {', '.join(added)}" if added else "",
-        f"gone: {', '.join(removed)}" if removed else "") if p)
-    raise DataError(
-        f"the inputs have changed since the documents of {month} were made ({what}), so the "
-        f"packs may not show them; run `reportgen run --month {month}` first, then send again")
+    return changed, added, removed
+
+
+def check_inputs_unchanged(manifest: Mapping[str, Any], dataset: Any, month: str, *,
+                           inputs: Path, out: Path) -> None:
+    """DataError unless the inputs are the very files the month's documents were made from."""
+    changed, added, removed = changed_inputs(manifest, dataset)
+    if not (changed or added or removed):
+        return
+    parts = [N_("changed: %(files)s", files=", ".join(changed)) if changed else "",
+             N_("new: %(files)s", files=", ".join(added)) if added else "",
+             N_("gone: %(files)s", files=", ".join(removed)) if removed else ""]
+    raise DataError(N_(
+        "the inputs in %(folder)s have changed since the documents of %(month)s were made "
+        "(%(what)s), so the packs do not show them and nothing was sent; make them again with "
+        "`%(command)s`, then send", folder=str(inputs), month=month,
+        what=i18n.Join([p for p in parts if p], {"en": "; ", "zh": "；"}),
+        command=run_command(inputs, out, month)))
 
 
 @dataclass(frozen=True)
@@ -383,7 +403,16 @@ def plan_messages(*, folder: Path, manifest: Mapping[str, Any], analysis: Any, d
         if not pending:
             last = ledger.last(region or ALL_KEY)
             when = last.get("sent", "") if last else ""
-            if last and last.get("sha256") != digest:
+            if ledger.uncertain(region or ALL_KEY):
+                import shlex
+
+                skipped.append(Skipped(label, f"uncertain: on {when[:16].replace('T', ' ')} "
+                                       "the mail server may have accepted this message without "
+                                       "confirming it, so it is not sent again by itself; ask "
+                                       f"{', '.join(delivered)} whether it arrived, and if not, "
+                                       "send it with `reportgen send --resend --region "
+                                       f"{shlex.quote(region or 'ALL')}`", "warning"))
+            elif last and last.get("sha256") != digest:
                 skipped.append(Skipped(label, f"already sent on {when[:16].replace('T', ' ')}; "
                                        "the pack has changed since — --resend sends the new "
                                        "version to everyone", "warning"))

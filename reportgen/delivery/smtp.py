@@ -12,6 +12,11 @@ Decision taken where SPEC leaves room:
   ``SSL_CERT_FILE``) unless ``verify_tls = false``; a password is never sent unencrypted to a
   host other than this machine. Server replies shown to the user have the password (and its
   base64 forms) blanked, and a refused login shows only the reply code.
+* **Answers**: a 4xx answer is a temporary refusal (not sent; the next ``send`` tries
+  again), a 5xx a refusal (not sent; the reply is shown). A connection lost or timed out
+  after the whole message (with its final ``.``) went out, before the server answered, is
+  *uncertain*: the server may have accepted it, so it is recorded as such and not sent
+  again by itself (:class:`SendFailure` with ``uncertain``).
 """
 
 from __future__ import annotations
@@ -19,6 +24,8 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import ipaddress
+import re
+import shlex
 import smtplib
 import socket
 import ssl
@@ -27,7 +34,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from reportgen.delivery.compose import Outgoing
-from reportgen.delivery.ledger import Ledger
+from reportgen.delivery.ledger import UNCERTAIN, Ledger
 from reportgen.delivery.recipients import clean, sender_address
 from reportgen.errors import ConfigError, EnvironmentFailure
 
@@ -68,11 +75,22 @@ def _redact(text: str, secrets: Iterable[str]) -> str:
 class SendFailure(Exception):
     """One message could not be delivered; ``fatal`` when the connection itself is lost."""
 
-    def __init__(self, reason: str, *, fatal: bool, accepted: Sequence[str] = ()) -> None:
+    def __init__(self, reason: str, *, fatal: bool, accepted: Sequence[str] = (),
+                 uncertain: str = "") -> None:
         super().__init__(reason)
         self.reason = reason
         self.fatal = fatal
         self.accepted = tuple(accepted)
+        #: Why the server's answer to the whole message never came back ("" when it did).
+        self.uncertain = uncertain
+
+
+class _NoAnswer(Exception):
+    """The message went out whole, and the connection failed before the server answered."""
+
+    def __init__(self, cause: BaseException) -> None:
+        super().__init__(str(cause))
+        self.cause = cause
 
 
 class Mailer:
@@ -119,12 +137,19 @@ class Mailer:
         if isinstance(exc, smtplib.SMTPSenderRefused):
             return (f"the mail server refused the sender {exc.sender} ({exc.smtp_code} "
                     f"{self._text(exc.smtp_error)}); check sender under [email]", False)
+        if isinstance(exc, smtplib.SMTPDataError) and 400 <= exc.smtp_code < 500:
+            return (f"the mail server {server} cannot take the message now ({exc.smtp_code} "
+                    f"{self._text(exc.smtp_error)}); it is a temporary refusal, so "
+                    "`reportgen send` again later tries it again", False)
         if isinstance(exc, smtplib.SMTPDataError):
             return (f"the mail server refused the message ({exc.smtp_code} "
                     f"{self._text(exc.smtp_error)})", False)
         if isinstance(exc, smtplib.SMTPNotSupportedError):
             return (f"the mail server {server} does not offer what is needed ("
                     f"{self._text(str(exc))}); check security and user under [email]", True)
+        if isinstance(exc, smtplib.SMTPServerDisconnected) and _timed_out(exc):
+            return (f"the mail server {server} did not answer within {self.timeout:g} seconds; "
+                    "check host and port under [email], or try again later", True)
         if isinstance(exc, smtplib.SMTPServerDisconnected):
             return (f"the mail server {server} closed the connection; try again later", True)
         if isinstance(exc, smtplib.SMTPResponseException):
@@ -189,9 +214,19 @@ class Mailer:
         try:
             if self._smtp is None:
                 self._smtp = self._open()
-            refused = self._smtp.sendmail(sender, list(recipients), data)
+            refused = _transmit(self._smtp, sender, list(recipients), data)
         except SendFailure:
             raise
+        except _NoAnswer as lost:
+            reason, _fatal = self.describe(lost.cause)
+            self.close()
+            if _timed_out(lost.cause):
+                why = (f"the mail server {self._server()} did not answer within "
+                       f"{self.timeout:g} seconds after the whole message was sent")
+            else:
+                why = (f"the connection to the mail server {self._server()} was lost after the "
+                       "whole message was sent, before the server answered")
+            raise SendFailure(reason, fatal=True, accepted=recipients, uncertain=why) from None
         except (smtplib.SMTPException, OSError) as exc:
             reason, fatal = self.describe(exc)
             if fatal:
@@ -238,6 +273,57 @@ def _login(smtp: smtplib.SMTP, user: str, password: str) -> None:
         raise smtplib.SMTPAuthenticationError(code, reply)
 
 
+def _timed_out(exc: BaseException) -> bool:
+    """Whether a lost connection is a read that timed out (smtplib wraps the timeout)."""
+    cause = exc.__cause__ or exc.__context__
+    return isinstance(cause, TimeoutError) or "timed out" in str(exc)
+
+
+def _transmit(smtp: smtplib.SMTP, sender: str, recipients: list[str],
+              data: bytes) -> dict[str, tuple[int, bytes]]:
+    """``smtp.sendmail``, step by step, so that a lost answer to DATA is told apart.
+
+    Returns the refused recipients (as ``sendmail`` does); raises :class:`_NoAnswer` when
+    the connection fails after the message and its final ``.`` were sent.
+    """
+    smtp.ehlo_or_helo_if_needed()
+    options = [f"size={len(data)}"] if smtp.does_esmtp and smtp.has_extn("size") else []
+    code, reply = smtp.mail(sender, options)
+    if code != 250:
+        if code == 421:
+            smtp.close()
+        else:
+            smtp.rset()
+        raise smtplib.SMTPSenderRefused(code, reply, sender)
+    refused: dict[str, tuple[int, bytes]] = {}
+    for address in recipients:
+        code, reply = smtp.rcpt(address)
+        if code not in (250, 251):
+            refused[address] = (code, reply)
+        if code == 421:
+            smtp.close()
+            raise smtplib.SMTPRecipientsRefused(refused)
+    if len(refused) == len(recipients):
+        smtp.rset()
+        raise smtplib.SMTPRecipientsRefused(refused)
+    code, reply = smtp.docmd("data")
+    if code != 354:
+        raise smtplib.SMTPDataError(code, reply)
+    body = re.sub(rb"(?m)^\.", b"..", data)
+    if not body.endswith(b"\r\n"):
+        body += b"\r\n"
+    smtp.send(body + b".\r\n")
+    try:
+        code, reply = smtp.getreply()
+    except (smtplib.SMTPServerDisconnected, OSError) as exc:
+        raise _NoAnswer(exc) from exc
+    if code != 250:
+        if code != 421:
+            smtp.rset()
+        raise smtplib.SMTPDataError(code, reply)
+    return refused
+
+
 def _code(exc: BaseException) -> int | None:
     """The SMTP reply code an exception carries (the first recipient's for a refusal)."""
     if isinstance(exc, smtplib.SMTPResponseException):
@@ -260,12 +346,13 @@ class DeliveryReport:
 
     sent: list[str] = field(default_factory=list)
     failed: list[str] = field(default_factory=list)
+    uncertain: list[str] = field(default_factory=list)
 
 
 
 def deliver(items: Sequence[tuple[Outgoing, bytes]], *, mailer: Mailer, sender: str,
             ledger: Ledger, now: Callable[[], dt.datetime],
-            echo: Callable[[str, bool], None]) -> DeliveryReport:
+            echo: Callable[[str, bool], None], all_option: str = "ALL") -> DeliveryReport:
     """Send each message, recording each delivery in the ledger before the next one."""
     report = DeliveryReport()
     fatal: str | None = None
@@ -282,13 +369,23 @@ def deliver(items: Sequence[tuple[Outgoing, bytes]], *, mailer: Mailer, sender: 
             if exc.fatal:
                 fatal = exc.reason
         if accepted:
-            ledger.record({
+            entry = {
                 "key": item.key, "pack": f"{item.stem}.pdf", "attachment": item.pdf_name,
                 "sha256": item.sha256, "fingerprint": item.fingerprint,
                 "recipients": accepted, "subject": item.subject,
                 "sent": now().isoformat(timespec="seconds"),
-            })
-        if failure is None:
+            }
+            if failure is not None and failure.uncertain:
+                entry["status"] = UNCERTAIN
+            ledger.record(entry)
+        if failure is not None and failure.uncertain:
+            report.uncertain.append(item.label)
+            region = shlex.quote(item.key or all_option)
+            echo(f"{item.label}: uncertain — {failure.uncertain}, so it may have been "
+                 "delivered; the ledger records it as \"uncertain\" and it is not sent again by "
+                 f"itself. Ask {', '.join(accepted)} whether it arrived; if not, "
+                 f"`reportgen send --resend --region {region}` sends it again", True)
+        elif failure is None:
             report.sent.append(item.label)
             echo(f"{item.label}: sent to {', '.join(accepted)}", False)
         else:
