@@ -94,8 +94,9 @@ def _inputs_of_run(settings: Settings, manifest: dict[str, Any]) -> Path:
     return recorded_inputs(manifest) or settings.inputs
 
 
-def _chosen_regions(asked: Sequence[str], regions: Sequence[str]) -> list[str | None] | None:
-    """The packs ``--region`` selects (None: every pack); DataError for an unknown region."""
+def _chosen_regions(asked: Sequence[str], regions: Sequence[str],
+                    option: str = "--region") -> list[str | None] | None:
+    """The packs ``option`` selects (None: every pack); DataError for an unknown region."""
     if not asked:
         return None
     chosen: list[str | None] = []
@@ -105,7 +106,7 @@ def _chosen_regions(asked: Sequence[str], regions: Sequence[str]) -> list[str | 
         elif name == ALL_REGIONS_OPTION:
             chosen.append(None)
         else:
-            raise DataError(f"--region {name}: no such region; the regions are "
+            raise DataError(f"{option} {name}: no such region; the regions are "
                             f"{', '.join(regions)} (and {ALL_REGIONS_OPTION} for the "
                             "all-regions pack)")
     return chosen
@@ -165,8 +166,9 @@ def _confirm(outgoing: Sequence[Any], email: Any) -> None:
               help="Write the messages to outbox/ in the month's folder as .eml files; "
                    "send nothing.")
 @click.option("--yes", is_flag=True, help="Send without asking for confirmation.")
-@click.option("--resend", is_flag=True,
-              help="Send again the packs the ledger says were already sent.")
+@click.option("--resend", "resend", multiple=True, metavar="REGION",
+              help="Send this region's pack again to everyone, even if the ledger says it "
+                   "was sent (repeat for several; ALL for the all-regions pack).")
 @click.option("--region", "regions", multiple=True, metavar="REGION",
               help="Send only this region's pack (repeat for several; ALL for the "
                    "all-regions pack).")
@@ -176,7 +178,7 @@ def _confirm(outgoing: Sequence[Any], email: Any) -> None:
 @click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=SMTP_TIMEOUT,
               show_default=True, metavar="SECONDS",
               help="How long to wait for each answer of the mail server.")
-def send(settings: Settings, dry_run: bool, yes: bool, resend: bool,
+def send(settings: Settings, dry_run: bool, yes: bool, resend: tuple[str, ...],
          regions: tuple[str, ...], wait: float, timeout: float) -> None:
     """E-mail each region's review pack to its leadership, and the all-regions pack.
 
@@ -209,7 +211,7 @@ def send(settings: Settings, dry_run: bool, yes: bool, resend: bool,
 
 
 def _send_month(settings: Settings, config: Any, *, inputs: Path, month_asked: str | None,
-                dry_run: bool, yes: bool, resend: bool, regions: tuple[str, ...],
+                dry_run: bool, yes: bool, resend: tuple[str, ...], regions: tuple[str, ...],
                 timeout: float) -> None:
     """The body of `reportgen send`, run while the month's send lock is held."""
     from reportgen.delivery.compose import (
@@ -244,11 +246,16 @@ def _send_month(settings: Settings, config: Any, *, inputs: Path, month_asked: s
     if month_asked is None:
         check_inputs_unchanged(manifest, dataset, month, inputs=inputs, out=settings.out)
     lang = _run_language(manifest, settings, month)
-    only = _chosen_regions(regions, pack_regions(analysis))
+    names = pack_regions(analysis)
+    again = _chosen_regions(resend, names, "--resend") or []
+    only = _chosen_regions(regions, names)
+    if only is not None:
+        # A pack named by --resend is sent even when --region names only others.
+        only += [r for r in again if r not in only]
     ledger = read_ledger(folder, month)
     outgoing, skipped = plan_messages(
         folder=folder, manifest=manifest, analysis=analysis, dataset=dataset, config=config,
-        lang=lang, ledger=ledger, resend=resend, only=only)
+        lang=lang, ledger=ledger, resend=again, only=only)
     _echo_skipped(skipped, settings.quiet)
     held = sum(s.severity == "error" for s in skipped)
     now = dt.datetime.now().astimezone().replace(microsecond=0)

@@ -28,7 +28,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from email import policy
 from email.message import EmailMessage
@@ -274,12 +274,17 @@ def _manifest_inputs(manifest: Mapping[str, Any]) -> dict[str, str]:
             if isinstance(i, dict)}
 
 
-def run_command(inputs: Path, out: Path, month: str) -> str:
-    """The `reportgen run` command that makes the month's documents from ``inputs`` again."""
+def shell_word(text: str) -> str:
+    """``text`` as one shell word: bare when safe (Chinese names too), else quoted."""
     import shlex
 
-    return (f"reportgen run --inputs {shlex.quote(str(inputs))} --out "
-            f"{shlex.quote(str(out))} --month {month}")
+    return text if re.fullmatch(r"[\w@%+=:,./-]+", text) else shlex.quote(text)
+
+
+def run_command(inputs: Path, out: Path, month: str) -> str:
+    """The `reportgen run` command that makes the month's documents from ``inputs`` again."""
+    return (f"reportgen run --inputs {shell_word(str(inputs))} --out "
+            f"{shell_word(str(out))} --month {month}")
 
 
 def changed_inputs(manifest: Mapping[str, Any], dataset: Any) -> tuple[list[str], list[str],
@@ -351,10 +356,14 @@ def _label(region: str | None) -> str:
 
 
 def plan_messages(*, folder: Path, manifest: Mapping[str, Any], analysis: Any, dataset: Any,
-                  config: Any, lang: str, ledger: Ledger, resend: bool,
+                  config: Any, lang: str, ledger: Ledger,
+                  resend: Collection[str | None] = (),
                   only: Sequence[str | None] | None = None) -> tuple[list[Outgoing],
                                                                      list[Skipped]]:
-    """The messages to send now and the packs held back (with the reason), in pack order."""
+    """The messages to send now and the packs held back (with the reason), in pack order.
+
+    ``resend`` names the packs (None: the all-regions pack) to send again to everyone.
+    """
     from reportgen.documents.pack.context import pack_regions
     from reportgen.outputs.manifest import previous_outputs
     from reportgen.outputs.slug import pack_stems
@@ -399,26 +408,25 @@ def plan_messages(*, folder: Path, manifest: Mapping[str, Any], analysis: Any, d
         digest = _sha256(pdf)
         delivered = ledger.delivered(region or ALL_KEY)
         pending = tuple(a for a in recipients.addresses
-                        if resend or a.casefold() not in {d.casefold() for d in delivered})
+                        if region in resend
+                        or a.casefold() not in {d.casefold() for d in delivered})
         if not pending:
             last = ledger.last(region or ALL_KEY)
             when = last.get("sent", "") if last else ""
+            option = f"--resend {shell_word(region or 'ALL')}"
             if ledger.uncertain(region or ALL_KEY):
-                import shlex
-
                 skipped.append(Skipped(label, f"uncertain: on {when[:16].replace('T', ' ')} "
                                        "the mail server may have accepted this message without "
                                        "confirming it, so it is not sent again by itself; ask "
                                        f"{', '.join(delivered)} whether it arrived, and if not, "
-                                       "send it with `reportgen send --resend --region "
-                                       f"{shlex.quote(region or 'ALL')}`", "warning"))
+                                       f"send it with `reportgen send {option}`", "warning"))
             elif last and last.get("sha256") != digest:
                 skipped.append(Skipped(label, f"already sent on {when[:16].replace('T', ' ')}; "
-                                       "the pack has changed since — --resend sends the new "
-                                       "version to everyone", "warning"))
+                                       f"the pack has changed since — {option} sends the "
+                                       "new version to everyone", "warning"))
             else:
                 skipped.append(Skipped(label, f"already sent on {when[:16].replace('T', ' ')}"
-                                       " (--resend sends it again)", "note"))
+                                       f" ({option} sends it again)", "note"))
             continue
         html = folder / f"{stem}.html" if email.attach_html else None
         if html is not None and not html.is_file():

@@ -25,7 +25,6 @@ import base64
 import datetime as dt
 import ipaddress
 import re
-import shlex
 import smtplib
 import socket
 import ssl
@@ -33,7 +32,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from reportgen.delivery.compose import Outgoing
+from reportgen.delivery.compose import Outgoing, shell_word
 from reportgen.delivery.ledger import UNCERTAIN, Ledger
 from reportgen.delivery.recipients import clean, sender_address
 from reportgen.errors import ConfigError, EnvironmentFailure
@@ -380,11 +379,11 @@ def deliver(items: Sequence[tuple[Outgoing, bytes]], *, mailer: Mailer, sender: 
             ledger.record(entry)
         if failure is not None and failure.uncertain:
             report.uncertain.append(item.label)
-            region = shlex.quote(item.key or all_option)
+            region = shell_word(item.key or all_option)
             echo(f"{item.label}: uncertain — {failure.uncertain}, so it may have been "
                  "delivered; the ledger records it as \"uncertain\" and it is not sent again by "
                  f"itself. Ask {', '.join(accepted)} whether it arrived; if not, "
-                 f"`reportgen send --resend --region {region}` sends it again", True)
+                 f"`reportgen send --resend {region}` sends it again", True)
         elif failure is None:
             report.sent.append(item.label)
             echo(f"{item.label}: sent to {', '.join(accepted)}", False)
