@@ -17,16 +17,17 @@ from typing import Any
 
 import click
 
+from reportgen.cli.language import Command, option
 from reportgen.cli.options import Settings, common_options
 from reportgen.delivery.watch import DEFAULT_SETTLE
 from reportgen.errors import Aborted, DataError, EnvironmentFailure, ReportgenError
-from reportgen.i18n import N_
+from reportgen.i18n import N_, Join, render, tr
 
 __all__ = ["rebuild_month", "send", "watch"]
 
 #: What ``--region`` takes for the all-regions pack (unless a region has that name).
 ALL_REGIONS_OPTION = "ALL"
-_LANGUAGES = {"en": "English", "zh": "Chinese"}
+_LANGUAGES = {"en": N_("English"), "zh": N_("Chinese")}
 #: Seconds a send waits for another send of the same month to finish.
 DEFAULT_WAIT = 10.0
 #: Seconds to wait for each answer of the mail server (as smtp.SMTP_TIMEOUT).
@@ -106,9 +107,10 @@ def _chosen_regions(asked: Sequence[str], regions: Sequence[str],
         elif name == ALL_REGIONS_OPTION:
             chosen.append(None)
         else:
-            raise DataError(f"{option} {name}: no such region; the regions are "
-                            f"{', '.join(regions)} (and {ALL_REGIONS_OPTION} for the "
-                            "all-regions pack)")
+            raise DataError(N_("%(option)s %(name)s: no such region; the regions are "
+                               "%(regions)s (and %(all)s for the all-regions pack)",
+                               option=option, name=name, regions=Join(regions),
+                               all=ALL_REGIONS_OPTION))
     return chosen
 
 
@@ -119,10 +121,10 @@ def _run_language(manifest: dict[str, Any], settings: Settings, month: str) -> s
     lang = lang if lang in _LANGUAGES else "en"
     source = click.get_current_context().get_parameter_source("lang")
     if source is click.core.ParameterSource.COMMANDLINE and settings.lang != lang:
-        raise DataError(
-            f"the packs of {month} are in {_LANGUAGES[lang]}; make them in "
-            f"{_LANGUAGES[settings.lang]} first with `reportgen pack --month {month} "
-            f"--lang {settings.lang}`, then send")
+        raise DataError(N_(
+            "the packs of %(month)s are in %(made)s; make them in %(asked)s first with "
+            "`reportgen pack --month %(month)s --lang %(lang)s`, then send", month=month,
+            made=_LANGUAGES[lang], asked=_LANGUAGES[settings.lang], lang=settings.lang))
     return lang
 
 
@@ -131,53 +133,75 @@ def _size(path: Path) -> str:
     return f"{size / 1024:,.0f} KB" if size < 1024 * 1024 else f"{size / 1024 / 1024:,.1f} MB"
 
 
-def _echo_skipped(skipped: Sequence[Any], quiet: bool) -> None:
+def _echo_skipped(skipped: Sequence[Any], quiet: bool, lang: str) -> None:
     for item in skipped:
+        label, reason = render(item.label, lang), render(item.reason, lang)
         if item.severity == "error":
-            click.echo(f"error: {item.label}: {item.reason}", err=True)
+            click.echo(tr("error: %(label)s: %(reason)s", lang, label=label, reason=reason),
+                       err=True)
         elif item.severity == "warning":
             if not quiet:
-                click.echo(f"warning: {item.label}: {item.reason}")
+                click.echo(tr("warning: %(label)s: %(reason)s", lang, label=label,
+                              reason=reason))
         elif not quiet:
-            click.echo(f"{item.label}: {item.reason}")
+            click.echo(tr("%(label)s: %(reason)s", lang, label=label, reason=reason))
 
 
-def _confirm(outgoing: Sequence[Any], email: Any) -> None:
+def _confirm(outgoing: Sequence[Any], email: Any, lang: str) -> None:
     """List what will go to whom and ask; Aborted when the answer is no."""
-    click.echo(f"About to send {len(outgoing)} message(s) from {email.sender} through "
-               f"{email.host}:{email.port} ({email.security}):")
+    click.echo(tr("About to send %(count)s message(s) from %(sender)s through %(server)s "
+                  "(%(security)s):", lang, count=f"{len(outgoing):,}", sender=email.sender,
+                  server=f"{email.host}:{email.port}", security=email.security))
     for item in outgoing:
-        names = f'"{item.pdf_name}" ({_size(item.pdf)})'
+        names = tr('"%(name)s" (%(size)s)', lang, name=item.pdf_name, size=_size(item.pdf))
         if item.html is not None:
-            names += f' and "{item.html_name}"'
-        already = f" (already sent to {', '.join(item.already)})" if item.already else ""
-        click.echo(f"  {item.label} → {', '.join(item.recipients)}{already}: {names}")
+            names = tr('%(pdf)s and "%(html)s"', lang, pdf=names, html=item.html_name)
+        line = tr("%(label)s → %(recipients)s: %(files)s", lang, label=render(item.label, lang),
+                  recipients=", ".join(item.recipients), files=names)
+        if item.already:
+            line = tr("%(label)s → %(recipients)s (already sent to %(already)s): %(files)s",
+                      lang, label=render(item.label, lang),
+                      recipients=", ".join(item.recipients), already=", ".join(item.already),
+                      files=names)
+        click.echo(f"  {line}")
     try:
-        answer = click.confirm("Send them?", default=False)
+        # Click takes y or n (yes/no) whatever the language; the question says so.
+        answer = click.confirm(tr("Send them? Answer y to send, n to cancel.", lang),
+                               default=False)
     except click.Abort:
         answer = False
     if not answer:
-        raise Aborted("nothing was sent")
+        raise Aborted(N_("nothing was sent"))
 
 
-@click.command()
+@click.command(cls=Command, help=N_(
+    "E-mail each region's review pack to its leadership, and the all-regions pack.\n\n"
+    "Sends the PDF packs `reportgen run` made for the month: each region's to its "
+    "leadership_emails (Regions sheet, or [email.regions] in reportgen.toml), the all-regions "
+    "pack to [email] leadership. The packs are checked against the inputs folder the run read "
+    "(or --inputs), and nothing is sent when a file there changed since. Each message goes "
+    "once: sent.json in the month's folder records what was sent, so running the command "
+    "again sends only what is missing, and a message the mail server may have received "
+    "without confirming it is marked uncertain and sent again only with --resend. One send "
+    "runs at a time per month. The mail server password is read only from the environment "
+    "variable named by password_env. Nothing is sent before you confirm (or give --yes)."))
 @common_options
-@click.option("--dry-run", is_flag=True,
-              help="Write the messages to outbox/ in the month's folder as .eml files; "
-                   "send nothing.")
-@click.option("--yes", is_flag=True, help="Send without asking for confirmation.")
-@click.option("--resend", "resend", multiple=True, metavar="REGION",
-              help="Send this region's pack again to everyone, even if the ledger says it "
-                   "was sent (repeat for several; ALL for the all-regions pack).")
-@click.option("--region", "regions", multiple=True, metavar="REGION",
-              help="Send only this region's pack (repeat for several; ALL for the "
-                   "all-regions pack).")
-@click.option("--wait", type=click.FloatRange(min=0), default=DEFAULT_WAIT, show_default=True,
-              metavar="SECONDS",
-              help="How long to wait for another send of the same month to finish.")
-@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=SMTP_TIMEOUT,
-              show_default=True, metavar="SECONDS",
-              help="How long to wait for each answer of the mail server.")
+@option("--dry-run", is_flag=True,
+        help=N_("Write the messages to outbox/ in the month's folder as .eml files; send "
+                "nothing."))
+@option("--yes", is_flag=True, help=N_("Send without asking for confirmation."))
+@option("--resend", "resend", multiple=True, metavar="REGION",
+        help=N_("Send this region's pack again to everyone, even if the ledger says it was "
+                "sent or is uncertain (repeat for several; ALL for the all-regions pack)."))
+@option("--region", "regions", multiple=True, metavar="REGION",
+        help=N_("Send only this region's pack (repeat for several; ALL for the all-regions "
+                "pack)."))
+@option("--wait", type=click.FloatRange(min=0), default=DEFAULT_WAIT, show_default=True,
+        metavar="SECONDS",
+        help=N_("How long to wait for another send of the same month to finish."))
+@option("--timeout", type=click.FloatRange(min=0, min_open=True), default=SMTP_TIMEOUT,
+        show_default=True, metavar="SECONDS",
+        help=N_("How long to wait for each answer of the mail server."))
 def send(settings: Settings, dry_run: bool, yes: bool, resend: tuple[str, ...],
          regions: tuple[str, ...], wait: float, timeout: float) -> None:
     """E-mail each region's review pack to its leadership, and the all-regions pack.
@@ -200,8 +224,9 @@ def send(settings: Settings, dry_run: bool, yes: bool, resend: tuple[str, ...],
     manifest = read_manifest(settings.out / month_asked) if month_asked else {}
     inputs = _inputs_of_run(settings, manifest)
     if month_asked is not None and not manifest.get("documents"):
-        raise DataError(f"the documents of {month_asked} have not been made in {settings.out}; "
-                        f"run `reportgen run --month {month_asked}` first")
+        raise DataError(N_("the documents of %(month)s have not been made in %(out)s; run "
+                           "`reportgen run --month %(month)s` first", month=month_asked,
+                           out=str(settings.out)))
     folder = settings.out / month_asked if month_asked else None
     lock = (send_lock(folder, wait) if folder is not None and not dry_run
             else contextlib.nullcontext())
@@ -237,12 +262,14 @@ def _send_month(settings: Settings, config: Any, *, inputs: Path, month_asked: s
     if month_asked is None:
         manifest = read_manifest(folder)
     if not manifest.get("documents"):
-        raise DataError(f"the documents of {month} have not been made in {settings.out}; run "
-                        f"`reportgen run --month {month}` first")
+        raise DataError(N_("the documents of %(month)s have not been made in %(out)s; run "
+                           "`reportgen run --month %(month)s` first", month=month,
+                           out=str(settings.out)))
     errors = (manifest.get("counts") or {}).get("errors", 0)
     if errors:
-        raise DataError(f"the run of {month} had {errors} error(s), so its packs are not sent; "
-                        f"correct them, run `reportgen run --month {month}` again, then send")
+        raise DataError(N_("the run of %(month)s had %(count)s error(s), so its packs are not "
+                           "sent; correct them, run `reportgen run --month %(month)s` again, "
+                           "then send", month=month, count=str(errors)))
     if month_asked is None:
         check_inputs_unchanged(manifest, dataset, month, inputs=inputs, out=settings.out)
     lang = _run_language(manifest, settings, month)
@@ -256,7 +283,7 @@ def _send_month(settings: Settings, config: Any, *, inputs: Path, month_asked: s
     outgoing, skipped = plan_messages(
         folder=folder, manifest=manifest, analysis=analysis, dataset=dataset, config=config,
         lang=lang, ledger=ledger, resend=again, only=only)
-    _echo_skipped(skipped, settings.quiet)
+    _echo_skipped(skipped, settings.quiet, settings.lang)
     held = sum(s.severity == "error" for s in skipped)
     now = dt.datetime.now().astimezone().replace(microsecond=0)
     messages = [(item, message_bytes(build_message(item, sender=email.sender, lang=lang,
@@ -265,18 +292,19 @@ def _send_month(settings: Settings, config: Any, *, inputs: Path, month_asked: s
     if dry_run:
         # Also with nothing to write: the outbox must not keep an earlier run's messages.
         for path in write_outbox(folder, messages):
-            click.echo(f"wrote {path}")
-        click.echo(f"{len(messages)} message(s) written; nothing was sent (--dry-run).")
+            click.echo(tr("wrote %(path)s", settings.lang, path=str(path)))
+        click.echo(tr("%(count)s message(s) written; nothing was sent (--dry-run).",
+                      settings.lang, count=f"{len(messages):,}"))
     elif not messages:
         if not settings.quiet:
-            click.echo("Nothing to send.")
+            click.echo(tr("Nothing to send.", settings.lang))
     else:
         password = password_for(email, os.environ)
         if not email.verify_tls and email.security != "none":
-            click.echo(f"warning: the certificate of {email.host} is not checked "
-                       "(verify_tls = false)", err=True)
+            click.echo(tr("warning: the certificate of %(host)s is not checked (verify_tls = "
+                          "false)", settings.lang, host=email.host), err=True)
         if not yes:
-            _confirm(outgoing, email)
+            _confirm(outgoing, email, settings.lang)
         address = sender_address(email.sender)
         with Mailer(email, password, timeout=timeout) as mailer:
             report = deliver(
@@ -285,21 +313,25 @@ def _send_month(settings: Settings, config: Any, *, inputs: Path, month_asked: s
                 echo=lambda line, error: click.echo(line, err=error),
                 all_option=ALL_REGIONS_OPTION)
         if report.sent and not settings.quiet:
-            click.echo(f"{len(report.sent)} message(s) sent; {ledger.path} records them.")
+            click.echo(tr("%(count)s message(s) sent; %(path)s records them.", settings.lang,
+                          count=f"{len(report.sent):,}", path=str(ledger.path)))
         problems = []
         if report.uncertain:
-            problems.append(
-                f"{len(report.uncertain)} message(s) may have been delivered without the mail "
-                "server confirming it (see above); check with the recipients before sending "
-                "them again with --resend")
+            problems.append(N_(
+                "%(count)s message(s) may have been delivered without the mail server "
+                "confirming it (see above); check with the recipients before sending them "
+                "again with --resend", count=f"{len(report.uncertain):,}"))
         if report.failed:
-            problems.append(
-                f"{len(report.failed)} of {len(messages)} message(s) were not sent; the "
-                "ledger records what was, so `reportgen send` again sends only the rest")
+            problems.append(N_(
+                "%(count)s of %(total)s message(s) were not sent; the ledger records what was, "
+                "so `reportgen send` again sends only the rest", count=f"{len(report.failed):,}",
+                total=f"{len(messages):,}"))
         if problems:
-            raise EnvironmentFailure("; ".join(problems))
+            raise EnvironmentFailure(problems[0] if len(problems) == 1 else N_(
+                "%(first)s; %(second)s", first=problems[0], second=problems[1]))
     if held:
-        raise DataError(f"{held} pack(s) could not be sent; see the messages above")
+        raise DataError(N_("%(count)s pack(s) could not be sent; see the messages above",
+                           count=str(held)))
 
 
 @click.command()
