@@ -172,7 +172,8 @@ def body_facts(analysis: Any, region: str | None, *, supervisor: str | None = No
     else:
         matches = frame.iloc[:-1][frame["region"].iloc[:-1] == region]
         if matches.empty:
-            raise DataError(f"there are no figures for the region {region} in {analysis.month}")
+            raise DataError(N_("there are no figures for the region %(region)s in %(month)s",
+                               region=region, month=str(analysis.month)))
         row = matches.iloc[0]
     get = {str(k): _plain(v) for k, v in row.items()}
     return {
@@ -352,7 +353,8 @@ def _sha256(path: Path) -> str:
 
 
 def _label(region: str | None) -> str:
-    return "All regions" if region is None else clean(region)
+    """How the console names a pack: its region, or "All regions" (in the console's language)."""
+    return N_("All regions") if region is None else clean(region)
 
 
 def plan_messages(*, folder: Path, manifest: Mapping[str, Any], analysis: Any, dataset: Any,
@@ -376,9 +378,10 @@ def plan_messages(*, folder: Path, manifest: Mapping[str, Any], analysis: Any, d
     table = dataset.table("regions") if dataset.has("regions") else None
     skipped: list[Skipped] = []
     for name in sorted(set(email.regions) - set(regions)):
-        skipped.append(Skipped(name, f'[email.regions] names "{name}", which is not a region '
-                               f"of {month} (the regions are {', '.join(regions)}); "
-                               "correct the name in the settings file", "warning"))
+        skipped.append(Skipped(name, N_(
+            '[email.regions] names "%(name)s", which is not a region of %(month)s (the regions '
+            "are %(regions)s); correct the name in the settings file", name=name, month=month,
+            regions=", ".join(regions)), "warning"))
     chosen: list[str | None] = [*regions, None] if only is None else list(only)
     outgoing: list[Outgoing] = []
     for region in chosen:
@@ -390,20 +393,21 @@ def plan_messages(*, folder: Path, manifest: Mapping[str, Any], analysis: Any, d
             recipients = region_recipients(region, table, email.regions)
         skipped.extend(Skipped(label, p, "warning") for p in recipients.problems)
         if not recipients.addresses:
-            where = ('add leadership = ["someone@example.com"] under [email] in the settings '
-                     "file" if region is None else
-                     f'fill in leadership_emails for {label} in the Regions sheet, or add '
-                     f'"{label}" = ["someone@example.com"] under [email.regions] in the '
-                     "settings file")
-            skipped.append(Skipped(label, f"no leadership address, so its pack is not sent; "
-                                   f"{where}", "warning"))
+            where = (N_('add leadership = ["someone@example.com"] under [email] in the '
+                        "settings file") if region is None else
+                     N_('fill in leadership_emails for %(region)s in the Regions sheet, or add '
+                        '"%(region)s" = ["someone@example.com"] under [email.regions] in the '
+                        "settings file", region=label))
+            skipped.append(Skipped(label, N_("no leadership address, so its pack is not sent; "
+                                             "%(where)s", where=where), "warning"))
             continue
         record = documents.get(f"{stem}.pdf")
         pdf = folder / f"{stem}.pdf"
         if not isinstance(record, dict) or record.get("kind") != "pack" or not pdf.is_file():
-            skipped.append(Skipped(label, f"there is no PDF of this pack ({stem}.pdf) from "
-                                   f"the run; run `reportgen pack --month {month} --format "
-                                   "pdf` first", "error"))
+            skipped.append(Skipped(label, N_(
+                "there is no PDF of this pack (%(file)s) from the run; run `reportgen pack "
+                "--month %(month)s --format pdf` first", file=f"{stem}.pdf", month=month),
+                "error"))
             continue
         digest = _sha256(pdf)
         delivered = ledger.delivered(region or ALL_KEY)
@@ -412,26 +416,29 @@ def plan_messages(*, folder: Path, manifest: Mapping[str, Any], analysis: Any, d
                         or a.casefold() not in {d.casefold() for d in delivered})
         if not pending:
             last = ledger.last(region or ALL_KEY)
-            when = last.get("sent", "") if last else ""
+            when = (last.get("sent", "") if last else "")[:16].replace("T", " ")
             option = f"--resend {shell_word(region or 'ALL')}"
             if ledger.uncertain(region or ALL_KEY):
-                skipped.append(Skipped(label, f"uncertain: on {when[:16].replace('T', ' ')} "
-                                       "the mail server may have accepted this message without "
-                                       "confirming it, so it is not sent again by itself; ask "
-                                       f"{', '.join(delivered)} whether it arrived, and if not, "
-                                       f"send it with `reportgen send {option}`", "warning"))
+                skipped.append(Skipped(label, N_(
+                    "uncertain: on %(when)s the mail server may have accepted this message "
+                    "without confirming it, so it is not sent again by itself; ask "
+                    "%(recipients)s whether it arrived, and if not, send it with `reportgen "
+                    "send %(option)s`", when=when, recipients=", ".join(delivered),
+                    option=option), "warning"))
             elif last and last.get("sha256") != digest:
-                skipped.append(Skipped(label, f"already sent on {when[:16].replace('T', ' ')}; "
-                                       f"the pack has changed since — {option} sends the "
-                                       "new version to everyone", "warning"))
+                skipped.append(Skipped(label, N_(
+                    "already sent on %(when)s; the pack has changed since — %(option)s sends "
+                    "the new version to everyone", when=when, option=option), "warning"))
             else:
-                skipped.append(Skipped(label, f"already sent on {when[:16].replace('T', ' ')}"
-                                       f" ({option} sends it again)", "note"))
+                skipped.append(Skipped(label, N_("already sent on %(when)s (%(option)s sends "
+                                                 "it again)", when=when, option=option),
+                                       "note"))
             continue
         html = folder / f"{stem}.html" if email.attach_html else None
         if html is not None and not html.is_file():
-            skipped.append(Skipped(label, f"attach_html is on but {stem}.html is missing; the "
-                                   "PDF goes alone", "warning"))
+            skipped.append(Skipped(label, N_("attach_html is on but %(file)s is missing; the "
+                                             "PDF goes alone", file=f"{stem}.html"),
+                                   "warning"))
             html = None
         facts = body_facts(analysis, region, supervisor=region_supervisor(dataset, region),
                            generated=str(record.get("generated", "")))
