@@ -20,7 +20,7 @@ from reportgen.cli.language import Command, option
 from reportgen.cli.options import Settings, common_options
 from reportgen.delivery.watch import DEFAULT_SETTLE
 from reportgen.errors import Aborted, DataError, EnvironmentFailure, ReportgenError
-from reportgen.i18n import N_, tr
+from reportgen.i18n import N_, Join, tr
 
 __all__ = ["rebuild_month", "send", "watch"]
 
@@ -230,7 +230,7 @@ def watch(settings: Settings, settle: float) -> None:
         if changed:
             click.echo(tr("[%(time)s] changed: %(files)s; making the documents again", lang,
                           time=dt.datetime.now().strftime("%H:%M:%S"),
-                          files=", ".join(p.name for p in changed)))
+                          files=Join(p.name for p in changed)))
         rebuild_month(settings)
 
     stop = threading.Event()

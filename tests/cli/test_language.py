@@ -356,3 +356,13 @@ def test_a_chinese_month(runner, tmp_path, monkeypatch):
     names = {str(tmp_path), "示例.xlsx", "坏.xlsx", "示例", "坏"}
     wrong = [(line, why) for line in printed if (why := chinese_line_problem(line, names))]
     assert wrong == []
+
+
+def test_a_list_in_a_chinese_message_is_joined_the_chinese_way(runner, tmp_path):
+    from tests.delivery.test_send import write_tiny_inputs
+
+    inputs = write_tiny_inputs(tmp_path / "inputs")
+    result = runner.invoke(cli, ["pack", "--inputs", str(inputs), "--out", str(tmp_path / "out"),
+                                 "--region", "华北", "--lang", "zh", "--quiet"])
+    assert result.exit_code == 1
+    assert _lines(result)[-1] == "错误：--region 华北：没有这个区域；现有区域为 East、华南"
