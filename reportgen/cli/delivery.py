@@ -334,32 +334,32 @@ def _send_month(settings: Settings, config: Any, *, inputs: Path, month_asked: s
                            count=str(held)))
 
 
-@click.command()
+@click.command(cls=Command, help=N_(
+    "Make the month's documents again whenever a workbook in the inputs folder changes.\n\n"
+    "First brings the documents up to date, then waits. When a workbook is dropped in, saved "
+    "or removed, it waits until the file has stopped changing (Office lock and temporary "
+    "files are ignored) and makes the month again; only documents whose figures changed are "
+    "rebuilt. A workbook that cannot be used is reported and watching goes on. Press Ctrl-C "
+    "to stop."))
 @common_options
-@click.option("--settle", type=click.FloatRange(min=0, min_open=True), default=DEFAULT_SETTLE,
-              show_default=True, metavar="SECONDS",
-              help="How long a changed workbook must stay unchanged before the documents "
-                   "are made again.")
+@option("--settle", type=click.FloatRange(min=0, min_open=True), default=DEFAULT_SETTLE,
+        show_default=True, metavar="SECONDS",
+        help=N_("How long a changed workbook must stay unchanged before the documents are "
+                "made again."))
 def watch(settings: Settings, settle: float) -> None:
-    """Make the month's documents again whenever a workbook in the inputs folder changes.
-
-    First brings the documents up to date, then waits. When a workbook is dropped in,
-    saved or removed, it waits until the file has stopped changing (Office lock and
-    temporary files are ignored) and makes the month again; only documents whose figures
-    changed are rebuilt. A workbook that cannot be used is reported and watching goes on.
-    Press Ctrl-C to stop.
-    """
+    """``reportgen watch``: make the month again whenever a workbook in the inputs changes."""
     from reportgen.delivery.watch import watch_inputs
 
+    lang = settings.lang
     if not settings.inputs.is_dir():
-        raise DataError(f"the inputs folder {settings.inputs} does not exist; create it, or "
-                        "name another with --inputs")
+        raise DataError(N_("the inputs folder %(folder)s does not exist; create it, or name "
+                           "another with --inputs", folder=settings.inputs))
 
     def rebuild(changed: Sequence[Path]) -> None:
         if changed:
-            stamp = dt.datetime.now().strftime("%H:%M:%S")
-            names = ", ".join(p.name for p in changed)
-            click.echo(f"[{stamp}] changed: {names}; making the documents again")
+            click.echo(tr("[%(time)s] changed: %(files)s; making the documents again", lang,
+                          time=dt.datetime.now().strftime("%H:%M:%S"),
+                          files=Join(p.name for p in changed)))
         rebuild_month(settings)
 
     stop = threading.Event()
@@ -368,17 +368,17 @@ def watch(settings: Settings, settle: float) -> None:
     if threading.current_thread() is threading.main_thread():
         previous = signal.signal(signal.SIGTERM, _interrupt)
     try:
-        click.echo(f"Making the documents from {settings.inputs}")
+        click.echo(tr("Making the documents from %(folder)s", lang, folder=settings.inputs))
         rebuild_month(settings)
         watch_inputs(settings.inputs, rebuild, settle=settle, stop=stop, started=lambda:
-                     click.echo(f"Watching {settings.inputs} for changes; press Ctrl-C to "
-                                "stop."))
+                     click.echo(tr("Watching %(folder)s for changes; press Ctrl-C to stop.",
+                                   lang, folder=settings.inputs)))
     except KeyboardInterrupt:
         stop.set()
     finally:
         if previous is not None:
             signal.signal(signal.SIGTERM, previous)
-    click.echo("Stopped watching.")
+    click.echo(tr("Stopped watching.", lang))
 
 
 def _interrupt(_signum: int, _frame: object) -> None:
@@ -387,19 +387,22 @@ def _interrupt(_signum: int, _frame: object) -> None:
 
 def rebuild_month(settings: Settings) -> bool:
     """Run the month as `reportgen run` does; report a failure and carry on. True when done."""
+    from reportgen.cli.language import quoted
     from reportgen.cli.month import produce
     from reportgen.documents.build import Selection
 
+    lang = settings.lang
     try:
         produce(settings, strict=False, selection=Selection(), force=False, workbooks=True)
     except ReportgenError as exc:
-        click.echo(f"error: {exc.message}", err=True)
+        click.echo(tr("error: %(problem)s", lang, problem=exc.message), err=True)
     except Exception as exc:
         if settings.debug:
             raise
-        click.echo(f"error: unexpected problem ({type(exc).__name__}: {exc})", err=True)
+        click.echo(tr("error: unexpected problem (%(error)s)", lang,
+                      error=quoted(f"{type(exc).__name__}: {exc}")), err=True)
     else:
         return True
-    click.echo(f"Still watching {settings.inputs}: correct the workbook and save it again.",
-               err=True)
+    click.echo(tr("Still watching %(folder)s: correct the workbook and save it again.", lang,
+                  folder=settings.inputs), err=True)
     return False
