@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from reportgen.analysis.drivers import bridges
 from reportgen.analysis.kpis import KpiTables, month_kpis
 from reportgen.analysis.lifecycle import lifecycle
 from reportgen.analysis.screen import screen_opportunities
@@ -51,6 +52,8 @@ class Analysis:
     #: The screened opportunities, or None without an Opportunities sheet.
     opportunities: pd.DataFrame | None
     kpis: KpiTables
+    #: The month's bridges (:mod:`~reportgen.analysis.drivers`): one row per contribution.
+    drivers: pd.DataFrame
     #: Notes about the month itself (a partial month, say).
     notes: tuple[Issue, ...] = ()
 
@@ -136,5 +139,6 @@ def analyse(dataset: Dataset, config: Config, month: pd.Period,
         transactional=transactional_key_accounts(tiers, clients),
         opportunities=opportunities,
         kpis=kpis,
+        drivers=bridges(sales, clients, life, kpis, month),
         notes=notes,
     )
