@@ -71,6 +71,8 @@ _COLUMN_HELP: dict[str, tuple[str, str]] = {
     "value": ("Expected value of the deal.", "预计成交金额。"),
     "stage": ("Sales stage.", "销售阶段。"),
     "expected_close": ("Expected closing date.", "预计成交日期。"),
+    "closed": ("Date the deal was won or lost (optional; else the expected closing date).",
+               "实际赢单或丢单的日期（可不填，不填则按预计成交日期）。"),
     "probability": ("Chance of winning; blank uses the stage's default.",
                     "赢单概率；不填则按阶段的默认值。"),
     "margin_pct": ("Expected gross margin.", "预计毛利率。"),
