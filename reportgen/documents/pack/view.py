@@ -22,6 +22,7 @@ from reportgen.documents.pack.drivers import drivers_section
 from reportgen.documents.pack.kpis import kpi_section, trend_section
 from reportgen.documents.pack.landing import landing_section
 from reportgen.documents.pack.lifecycle import new_client_section, risk_section
+from reportgen.documents.pack.links import INDEX_HREF, plan_links
 from reportgen.documents.pack.managers import scorecards
 from reportgen.documents.pack.opening import opening
 from reportgen.documents.pack.pipeline import pipeline_section
@@ -77,6 +78,8 @@ def pack_view(
         "service": service_section(ctx),
         "quality": quality_section(ctx),
         "appendix": appendix(ctx),
+        "plan_links": plan_links(ctx),
+        "index_href": INDEX_HREF,
     }
     view["opening"] = opening(ctx, view)
     view["summary"] = summary(ctx, view)
