@@ -172,11 +172,11 @@ SHEETS: dict[str, SheetKind] = {
                 C("value", "money", "预计金额", required=True),
                 C("stage", "enum", "阶段", values="stage"),
                 C("expected_close", "date", "预计成交日期"),
-                C("closed", "date", "成交日期", "关闭日期", "close_date", "closed_on"),
                 C("probability", "percent", "赢率"),
                 C("margin_pct", "percent", "毛利率"),
                 C("competitor", "text", "竞争对手"),
                 *(C(q, "score", *_QUESTION_SYNONYMS[q]) for q in QUESTIONS),
+                C("closed", "date", "成交日期", "关闭日期", "close_date", "closed_on"),
             ),
         ),
         SheetKind(
