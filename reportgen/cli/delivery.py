@@ -311,7 +311,7 @@ def _send_month(settings: Settings, config: Any, *, inputs: Path, month_asked: s
                 messages, mailer=mailer, sender=address, ledger=ledger,
                 now=lambda: dt.datetime.now().astimezone(),
                 echo=lambda line, error: click.echo(line, err=error),
-                all_option=ALL_REGIONS_OPTION)
+                all_option=ALL_REGIONS_OPTION, lang=settings.lang)
         if report.sent and not settings.quiet:
             click.echo(tr("%(count)s message(s) sent; %(path)s records them.", settings.lang,
                           count=f"{len(report.sent):,}", path=str(ledger.path)))
