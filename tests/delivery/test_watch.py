@@ -381,6 +381,29 @@ def test_a_watch_failure_is_told_in_chinese(tmp_path, capsys):
     ]
 
 
+@pytest.mark.parametrize(("lang", "expected"), [
+    ("en", ["error: unexpected problem (RuntimeError: boom)",
+            "Still watching {inputs}: correct the workbook and save it again."]),
+    ("zh", ["错误：出现意外问题（“RuntimeError: boom”）",
+            "仍在监视 {inputs}：请改正工作簿后重新保存。"]),
+])
+def test_an_unexpected_failure_while_watching_is_told_and_watching_goes_on(
+        tmp_path, capsys, monkeypatch, lang, expected):
+    import reportgen.cli.month
+
+    def boom(*_args: object, **_kwargs: object) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(reportgen.cli.month, "produce", boom)
+    settings = Settings(
+        inputs=tmp_path, out=tmp_path / "out", month=None, lang=lang, formats=("html",),
+        jobs=1, config_path=tmp_path / "reportgen.toml", config_explicit=False, templates=None,
+        quiet=True, verbose=False, debug=False)
+    assert rebuild_month(settings) is False
+    assert capsys.readouterr().err.splitlines() == [
+        line.format(inputs=tmp_path) for line in expected]
+
+
 def test_a_missing_inputs_folder_is_told_in_chinese(tmp_path):
     from click.testing import CliRunner
 
