@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -16,6 +17,16 @@ from reportgen.i18n import N_, Join, tr
 _STRICT = N_("Treat warnings as errors.")
 _FORCE = N_("Render again even what has not changed.")
 _ALL = N_("A plan for every client, not only Major and Named accounts.")
+
+
+def _wait_option(func: Any) -> Any:
+    """``--wait SECONDS``: how long to wait for another reportgen writing to the month's folder."""
+    from reportgen.outputs.lock import RUN_WAIT
+
+    return option("--wait", type=click.FloatRange(min=0), default=RUN_WAIT, show_default=True,
+                  metavar="SECONDS",
+                  help=N_("How long to wait for another reportgen writing to the same month's "
+                          "folder to finish."))(func)
 
 # Each command's help is its help= text (Babel extracts it for the catalogs; it cannot read
 # docstrings); the docstrings are for the code's readers.
@@ -38,19 +49,22 @@ def check(settings: Settings, strict: bool) -> None:
     "under --out, and prints a summary of the value tiers."))
 @common_options
 @option("--strict", is_flag=True, help=_STRICT)
-def analyze(settings: Settings, strict: bool) -> None:
+@_wait_option
+def analyze(settings: Settings, strict: bool, wait: float) -> None:
     """``reportgen analyze``: the month's analysis workbooks and the tier summary."""
     import datetime as dt
     import functools
 
+    from reportgen.outputs.lock import month_lock
     from reportgen.outputs.manifest import record_workbooks
     from reportgen.outputs.workbooks import write_workbooks
 
     dataset, config, analysis = analyse_month(settings, strict=strict)
     folder = settings.out / str(analysis.month)
     now = dt.datetime.now(dt.UTC).replace(microsecond=0)
-    paths = record_workbooks(folder, dataset, config, analysis, now,
-                             functools.partial(write_workbooks, lang=settings.lang))
+    with month_lock(folder, wait):
+        paths = record_workbooks(folder, dataset, config, analysis, now,
+                                 functools.partial(write_workbooks, lang=settings.lang))
     if not settings.quiet:
         click.echo(tier_summary(analysis, config.format.currency, settings.lang))
         click.echo(tr("Wrote %(paths)s", settings.lang,
@@ -66,11 +80,13 @@ def analyze(settings: Settings, strict: bool) -> None:
 @option("--client", "clients", multiple=True, metavar="ID",
         help=N_("A plan for this client only (repeat for several)."))
 @option("--force", is_flag=True, help=_FORCE)
-def plans(settings: Settings, all_clients: bool, clients: tuple[str, ...], force: bool) -> None:
+@_wait_option
+def plans(settings: Settings, all_clients: bool, clients: tuple[str, ...], force: bool,
+          wait: float) -> None:
     """``reportgen plans``: the account plans."""
     from reportgen.documents.build import Selection
 
-    produce(settings, strict=False, force=force, workbooks=False,
+    produce(settings, strict=False, force=force, workbooks=False, wait=wait,
             selection=Selection(plans=True, packs=False, all_clients=all_clients,
                                 clients=clients))
 
@@ -83,11 +99,12 @@ def plans(settings: Settings, all_clients: bool, clients: tuple[str, ...], force
 @option("--region", "regions", multiple=True, metavar="REGION",
         help=N_("The pack for this region only (repeat for several)."))
 @option("--force", is_flag=True, help=_FORCE)
-def pack(settings: Settings, regions: tuple[str, ...], force: bool) -> None:
+@_wait_option
+def pack(settings: Settings, regions: tuple[str, ...], force: bool, wait: float) -> None:
     """``reportgen pack``: the review packs."""
     from reportgen.documents.build import Selection
 
-    produce(settings, strict=False, force=force, workbooks=False,
+    produce(settings, strict=False, force=force, workbooks=False, wait=wait,
             selection=Selection(plans=False, packs=True, regions=regions))
 
 
@@ -99,11 +116,12 @@ def pack(settings: Settings, regions: tuple[str, ...], force: bool) -> None:
 @option("--all", "all_clients", is_flag=True, help=_ALL)
 @option("--force", is_flag=True, help=_FORCE)
 @option("--strict", is_flag=True, help=_STRICT)
-def run(settings: Settings, all_clients: bool, force: bool, strict: bool) -> None:
+@_wait_option
+def run(settings: Settings, all_clients: bool, force: bool, strict: bool, wait: float) -> None:
     """``reportgen run``: everything for the month."""
     from reportgen.documents.build import Selection
 
-    produce(settings, strict=strict, force=force, workbooks=True,
+    produce(settings, strict=strict, force=force, workbooks=True, wait=wait,
             selection=Selection(all_clients=all_clients))
 
 

@@ -54,13 +54,14 @@ def analyse_month(settings: Settings, *, strict: bool) -> tuple[Any, Any, Any]:
 
 
 def produce(settings: Settings, *, strict: bool, selection: Any, force: bool,
-            workbooks: bool) -> None:
+            workbooks: bool, wait: float | None = None) -> None:
     """Analyse the month and write the selected documents, the index and the manifest."""
     import datetime as dt
 
     from reportgen.documents.build import make_outputs, run_key, unchanged_run
     from reportgen.inputs.issues import IssueLog
     from reportgen.inputs.load import discover
+    from reportgen.outputs.lock import RUN_WAIT, month_lock
 
     config = settings.config()
     request = {"month": settings.month, "formats": list(settings.formats),
@@ -110,12 +111,15 @@ def produce(settings: Settings, *, strict: bool, selection: Any, force: bool,
             bar.update(done - bar.pos)
 
     try:
-        result = make_outputs(
-            analysis=analysis, dataset=dataset, config=config, out=settings.out,
-            lang=settings.lang, formats=settings.formats, templates=settings.templates,
-            selection=selection, force=force, workers=settings.jobs,
-            write_workbooks=workbooks, options=options, now=now, progress=progress,
-            before_pdf=font_check, key=key)
+        # One writer at a time in the month's folder: this run starts from what another left.
+        with month_lock(settings.out / str(analysis.month),
+                        RUN_WAIT if wait is None else wait):
+            result = make_outputs(
+                analysis=analysis, dataset=dataset, config=config, out=settings.out,
+                lang=settings.lang, formats=settings.formats, templates=settings.templates,
+                selection=selection, force=force, workers=settings.jobs,
+                write_workbooks=workbooks, options=options, now=now, progress=progress,
+                before_pdf=font_check, key=key)
     finally:
         if bar is not None:
             bar.render_finish()

@@ -14,18 +14,15 @@ Decision taken where SPEC leaves room:
   recorded with ``"status": "uncertain"``: those recipients count as served (a second copy
   is worse than asking), and only ``--resend`` for that pack mails them again.
 * **One send at a time**: :func:`send_lock` holds an exclusive ``flock`` on ``send.lock`` in
-  the month's folder for the whole send, so two sends cannot both read the ledger as "not
-  sent"; the holder's PID and start time are written in it for the one that waits.
+  the month's folder for the whole send (``outputs/lock.py``, the lock runs also take), so
+  two sends cannot both read the ledger as "not sent"; the holder's PID and start time are
+  written in it for the one that waits.
 """
 
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import json
-import os
-import time
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -99,47 +96,18 @@ def read_ledger(folder: Path, month: str) -> Ledger:
     return Ledger(path, month, deliveries)
 
 
-@contextlib.contextmanager
-def send_lock(folder: Path, wait: float, *, poll: float = 0.1) -> Iterator[None]:
+def send_lock(folder: Path, wait: float, *, poll: float = 0.1,
+              ) -> contextlib.AbstractContextManager[None]:
     """Hold the month's send lock; EnvironmentFailure naming the holder after ``wait`` s."""
-    import fcntl
+    from reportgen.outputs.lock import exclusive_lock
 
     path = folder / LOCK_NAME
-    try:
-        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
-    except OSError as exc:
-        raise EnvironmentFailure(N_("cannot create the send lock %(path)s (%(problem)s)",
-                                    path=str(path), problem=exc.strerror or str(exc))) from None
-    try:
-        deadline = time.monotonic() + wait
-        while True:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() >= deadline:
-                    raise _held(path, fd, wait) from None
-                time.sleep(poll)
-        started = dt.datetime.now().astimezone().replace(microsecond=0).isoformat()
-        os.ftruncate(fd, 0)
-        os.pwrite(fd, f"{os.getpid()} {started}\n".encode(), 0)
-        try:
-            yield
-        finally:
-            # Emptied before it is released: a stale PID must not name a send that has ended.
-            os.ftruncate(fd, 0)
-            fcntl.flock(fd, fcntl.LOCK_UN)
-    finally:
-        os.close(fd)
 
+    def busy(pid: str, since: str) -> EnvironmentFailure:
+        return EnvironmentFailure(N_(
+            "another reportgen send (process %(pid)s, started %(since)s) is sending this "
+            "month's messages; waited %(wait)s seconds. Let it finish, then run reportgen send "
+            "again to send what is left (the lock is %(path)s)", pid=pid, since=since,
+            wait=f"{wait:g}", path=str(path)))
 
-def _held(path: Path, fd: int, wait: float) -> EnvironmentFailure:
-    """The failure of a send that found the lock taken: who holds it, since when."""
-    holder = os.pread(fd, 200, 0).decode("utf-8", "replace").split()
-    pid = holder[0] if holder else "?"
-    since = holder[1][:19].replace("T", " ") if len(holder) > 1 else "?"
-    return EnvironmentFailure(N_(
-        "another reportgen send (process %(pid)s, started %(since)s) is sending this month's "
-        "messages; waited %(wait)s seconds. Let it finish, then run reportgen send again to "
-        "send what is left (the lock is %(path)s)", pid=pid, since=since, wait=f"{wait:g}",
-        path=str(path)))
+    return exclusive_lock(path, wait, busy, poll=poll)
