@@ -12,7 +12,8 @@ Decisions taken where SPEC leaves room:
 * **An advisory ``flock``**, released by the kernel when its process ends however it ends, so
   a killed run never leaves the folder locked. The holder writes its process id and start
   time into the file for the one that waits, and empties it before releasing, so a stale id
-  never names a process that has finished.
+  never names a process that has finished. So ``run.lock`` is the one file of the month a
+  run always writes, even one that changes nothing; it holds no output.
 * **A bounded wait**: the second process polls for ``wait`` seconds, then stops with a message
   naming the holder; it never waits for ever.
 """

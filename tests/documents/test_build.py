@@ -12,6 +12,7 @@ from click.testing import CliRunner
 from openpyxl import load_workbook
 
 from reportgen.cli.app import cli
+from reportgen.outputs.lock import RUN_LOCK
 from reportgen.sample.dataset import write_sample
 
 MONTH = "2026-10"
@@ -41,8 +42,9 @@ def html_run(sample_inputs, tmp_path_factory) -> Path:
 
 
 def mtimes(folder: Path) -> dict[str, int]:
+    # Not the month's lock: every run writes its PID there while it holds it.
     return {p.relative_to(folder).as_posix(): p.stat().st_mtime_ns
-            for p in folder.rglob("*") if p.is_file()}
+            for p in folder.rglob("*") if p.is_file() and p.name != RUN_LOCK}
 
 
 def test_run_writes_workbooks_plans_packs_index_and_manifest(html_run):

@@ -30,6 +30,7 @@ from pypdf import PdfReader
 from reportgen.cli.app import cli
 from reportgen.errors import EXIT_ENVIRONMENT
 from reportgen.outputs import write
+from reportgen.outputs.lock import RUN_LOCK
 from tests import hostile_corpus as corpus
 
 REPO = Path(__file__).resolve().parents[2]
@@ -237,6 +238,8 @@ def assert_nothing_broken(out: Path) -> list[Path]:
         if path.name.startswith(".") and path.name.endswith(".tmp"):
             temporary.append(path)
             continue
+        if path.name == RUN_LOCK:
+            continue  # the month's lock: empty, or the PID of a run killed while holding it
         data = path.read_bytes()
         assert data, f"empty file {path}"
         if path.suffix == ".pdf":
@@ -259,7 +262,7 @@ def contents(out: Path) -> dict[str, object]:
     """What each output says, the generation date left out (it follows the clock)."""
     seen: dict[str, object] = {}
     for path in sorted(out.rglob("*")):
-        if not path.is_file():
+        if not path.is_file() or path.name == RUN_LOCK:
             continue
         rel = path.relative_to(out).as_posix()
         if path.suffix == ".html":
@@ -403,8 +406,9 @@ def test_unwritable_output_is_one_plain_error(tmp_path, inputs, monkeypatch, com
                                       "--jobs", "1", "--quiet"])
     assert result.exit_code == EXIT_ENVIRONMENT, result.output
     assert result.output == f"Error: cannot write to {out / MONTH}: {reason}\n"
-    # Nothing half-written: no output file and no temporary file.
-    assert [p for p in out.rglob("*") if p.is_file()] == []
+    # Nothing half-written: no output file and no temporary file; the lock is left empty.
+    assert [p for p in out.rglob("*") if p.is_file() and p.name != RUN_LOCK] == []
+    assert (out / MONTH / RUN_LOCK).read_text() == ""
 
 
 @pytest.mark.parametrize("command", [["run", "--format", "html"], ["plans", "--format", "html"]])
