@@ -14,7 +14,7 @@ import pandas as pd
 
 from reportgen import i18n
 from reportgen.documents.pack.context import Ctx
-from reportgen.documents.pack.values import Row, as_int, as_py, as_text
+from reportgen.documents.pack.values import Row, as_cell, as_int, as_py, as_text
 
 #: Rows of a client list before "and N more".
 LIST_LIMIT = 25
@@ -26,9 +26,9 @@ def client_base(ctx: Ctx, client_id: str) -> Row:
     tier = as_py(c["tier"])
     return {
         "client_id": client_id,
-        "name": as_text(c["name"]) or client_id,
+        "name": as_cell(c["name"]) or client_id,
         "region": as_text(c["region"]),
-        "manager": as_text(c["account_manager"]),
+        "manager": as_cell(c["account_manager"]),
         "tier": tier,
         "tier_label": i18n.label("tier", tier, ctx.lang),
         "manual": c["tier_source"] == "manual",

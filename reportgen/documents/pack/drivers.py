@@ -18,7 +18,7 @@ from reportgen.analysis.kpis import ALL
 from reportgen.documents import fmt
 from reportgen.documents.charts.waterfall import waterfall
 from reportgen.documents.pack.context import Ctx
-from reportgen.documents.pack.values import Row, as_chart, as_text
+from reportgen.documents.pack.values import Row, as_cell, as_chart
 from reportgen.documents.pack.words import N_, _
 from reportgen.inputs.schema import MONEY_SCALE
 
@@ -38,7 +38,7 @@ def _row(r: pd.Series, lang: str, by_client: bool) -> Row:
     """One named contribution as the table shows it."""
     status = r["status"] if isinstance(r["status"], str) else None
     key = r["key"] if isinstance(r["key"], str) else None
-    name = as_text(r["name"]) or (key or "")
+    name = as_cell(r["name"]) or (key or "")
     if key is None:
         name = _(REST_LABEL, lang)
     return {

@@ -14,7 +14,7 @@ import pandas as pd
 from reportgen import i18n
 from reportgen.analysis.kpis import ALL
 from reportgen.documents.pack.context import Ctx
-from reportgen.documents.pack.values import Row, as_float, as_int, as_py, as_text
+from reportgen.documents.pack.values import Row, as_cell, as_float, as_int, as_py, as_text
 from reportgen.documents.pack.words import N_, OPP_STAGE_LABELS, _
 
 #: Opportunities listed under the coverage.
@@ -44,11 +44,11 @@ def _deal_row(r: pd.Series, lang: str) -> Row:
     """One won or lost deal."""
     stage = as_py(r["stage"])
     return {
-        "opp_id": as_text(r["opp_id"]), "title": as_text(r["title"]),
-        "client_id": as_text(r["client_id"]), "client": as_text(r["name"]),
+        "opp_id": as_text(r["opp_id"]), "title": as_cell(r["title"]),
+        "client_id": as_text(r["client_id"]), "client": as_cell(r["name"]),
         "stage": stage, "stage_label": _(OPP_STAGE_LABELS[stage], lang),
         "closed": as_py(r["closed"]), "value": as_int(r["value"]),
-        "competitor": as_text(r["competitor"]),
+        "competitor": as_cell(r["competitor"]),
         "verdict": i18n.label("verdict", as_py(r["verdict"]), lang)
         if isinstance(r["verdict"], str) else "",
     }
@@ -68,8 +68,8 @@ def landing_section(ctx: Ctx) -> dict[str, Any]:
         for _i, o in mine.head(COVERAGE_LIST).iterrows():
             stage = as_py(o["stage"])
             opportunities.append({
-                "opp_id": as_text(o["opp_id"]), "title": as_text(o["title"]),
-                "client_id": as_text(o["client_id"]), "client": as_text(o["name"]),
+                "opp_id": as_text(o["opp_id"]), "title": as_cell(o["title"]),
+                "client_id": as_text(o["client_id"]), "client": as_cell(o["name"]),
                 "stage": _(OPP_STAGE_LABELS[stage], lang) if stage in OPP_STAGE_LABELS else "",
                 "expected_close": as_py(o["expected_close"]),
                 "value": as_int(o["value"]), "weighted": as_int(o["weighted_value"]),

@@ -12,7 +12,7 @@ from reportgen.analysis.tiers import TIERS
 from reportgen.documents import fmt
 from reportgen.documents.charts.bars import pipeline_by_verdict
 from reportgen.documents.pack.context import Ctx
-from reportgen.documents.pack.values import Row, as_chart, as_float, as_int, as_py, as_text
+from reportgen.documents.pack.values import Row, as_cell, as_chart, as_float, as_int, as_py, as_text
 from reportgen.documents.pack.words import OPP_STAGE_LABELS, _
 
 #: Opportunities listed one by one (SPEC: the top 10 by weighted value).
@@ -73,8 +73,8 @@ def _top_opportunities(ctx: Ctx, opps: pd.DataFrame) -> list[Row]:
         client_id = str(o["client_id"])
         stage = as_py(o["stage"])
         rows.append({
-            "opp_id": as_text(o["opp_id"]), "title": as_text(o["title"]),
-            "client_id": client_id, "client": as_text(ctx.clients.at[client_id, "name"]),
+            "opp_id": as_text(o["opp_id"]), "title": as_cell(o["title"]),
+            "client_id": client_id, "client": as_cell(ctx.clients.at[client_id, "name"]),
             "tier_label": i18n.label("tier", as_py(ctx.clients.at[client_id, "tier"]), ctx.lang),
             "stage": _(OPP_STAGE_LABELS[stage], ctx.lang) if stage in OPP_STAGE_LABELS
             else fmt.BLANK,

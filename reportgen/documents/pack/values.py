@@ -16,6 +16,7 @@ import pandas as pd
 
 from reportgen.documents import fmt
 from reportgen.documents.charts.svg import Chart
+from reportgen.documents.cut import CELL_CHARS, cut
 
 #: One row of a table of the view-model.
 Row = dict[str, Any]
@@ -58,6 +59,11 @@ def as_text(value: Any) -> str:
     """Spreadsheet text for a table cell ("" for a blank)."""
     value = as_py(value)
     return "" if value is None else str(value)
+
+
+def as_cell(value: Any) -> str:
+    """Spreadsheet text for a table cell, cut to a cell's room with "…" ("" for a blank)."""
+    return cut(as_text(value), CELL_CHARS)
 
 
 def as_units(cents: int | None) -> float | None:

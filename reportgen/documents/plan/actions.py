@@ -19,6 +19,7 @@ import pandas as pd
 from reportgen.analysis.periods import day_ordinal
 from reportgen.analysis.tiers import KEY_TIERS
 from reportgen.documents import fmt
+from reportgen.documents.cut import CELL_CHARS
 from reportgen.documents.plan.context import Context, float_or_none, iso, text_or_none
 from reportgen.documents.plan.header import risk_reasons
 from reportgen.documents.plan.words import join
@@ -202,7 +203,8 @@ def _action_sheet(ctx: Context) -> dict[str, Any]:
         overdue = (due is not None and not done
                    and day_ordinal(pd.Timestamp(due)) <= ctx.end_day)
         rows.append({"action": text_or_none(record.get("action")) or "",
-                     "owner": text_or_none(record.get("owner")), "due": due, "status": status,
+                     "owner": text_or_none(record.get("owner"), CELL_CHARS), "due": due,
+                     "status": status,
                      "done": done, "overdue": overdue})
     rows.sort(key=lambda r: (r["done"], r["due"] or "9999", r["action"]))
     return {"rows": rows, "has_sheet": True, "overdue": sum(r["overdue"] for r in rows)}

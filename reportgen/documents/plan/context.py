@@ -20,6 +20,7 @@ import pandas as pd
 from reportgen.analysis.periods import day_ordinal, month_end, ordinal
 from reportgen.analysis.pipeline import Analysis
 from reportgen.documents import fmt
+from reportgen.documents.cut import TEXT_CHARS, cut
 from reportgen.errors import DataError
 from reportgen.i18n import N_
 from reportgen.inputs.config import Config
@@ -176,12 +177,23 @@ def float_or_none(value: Any) -> float | None:
     return None if blank(value) else float(value)
 
 
-def text_or_none(value: Any) -> str | None:
-    """Spreadsheet text as str, None when blank."""
+def text_or_none(value: Any, limit: int = TEXT_CHARS) -> str | None:
+    """Spreadsheet text as str, cut to ``limit`` characters with "…"; None when blank."""
     if blank(value):
         return None
     text = str(value).strip()
-    return text or None
+    return cut(text, limit) if text else None
+
+
+def source(rows: pd.DataFrame | None) -> dict[str, str] | None:
+    """The file and sheet the rows came from, when they all came from one sheet."""
+    if rows is None or rows.empty or not {"_file", "_sheet"} <= set(rows.columns):
+        return None
+    places = set(zip(rows["_file"].astype(str), rows["_sheet"].astype(str), strict=True))
+    if len(places) != 1:
+        return None
+    file, sheet = places.pop()
+    return {"file": file, "sheet": sheet}
 
 
 def iso(value: Any) -> str | None:

@@ -12,7 +12,15 @@ from typing import Any
 from reportgen.analysis.lifecycle import REASONS, reason_details
 from reportgen.analysis.tiers import KEY_TIERS
 from reportgen.documents import fmt
-from reportgen.documents.plan.context import Context, float_or_none, int_or, iso, text_or_none
+from reportgen.documents.cut import TITLE_CHARS
+from reportgen.documents.plan.context import (
+    Context,
+    blank,
+    float_or_none,
+    int_or,
+    iso,
+    text_or_none,
+)
 from reportgen.documents.plan.words import word, words
 from reportgen.i18n import gettext, label, ngettext
 
@@ -37,7 +45,7 @@ def header_view(ctx: Context) -> dict[str, Any]:
     return {
         "client": {
             "id": ctx.client_id,
-            "name": text_or_none(client.get("name")) or ctx.client_id,
+            "name": text_or_none(client.get("name"), TITLE_CHARS) or ctx.client_id,
             "region": text_or_none(client.get("region")),
             "industry": text_or_none(client.get("industry")),
             "size": word(ctx, "size", client.get("size")),
@@ -51,7 +59,22 @@ def header_view(ctx: Context) -> dict[str, Any]:
         "coverage_text": _coverage_text(coverage, lang),
         "stage": _stage(ctx),
         "relationship_flags": flags,
+        "name_note": _name_note(ctx),
     }
+
+
+def _name_note(ctx: Context) -> str | None:
+    """Where the whole name is, when it is too long for the title and was cut there."""
+    name = "" if blank(ctx.client.get("name")) else str(ctx.client.get("name")).strip()
+    if len(name) <= TITLE_CHARS:
+        return None
+    facts = {"count": fmt.number(len(name), 0, ctx.lang), "file": ctx.client.get("_file"),
+             "sheet": ctx.client.get("_sheet"), "row": ctx.client.get("_row")}
+    if any(blank(v) for v in facts.values()):
+        return gettext("The client's name is cut here: it has %(count)s characters. The whole "
+                       "name is in the Clients sheet.", ctx.lang) % facts
+    return gettext("The client's name is cut here: it has %(count)s characters. The whole "
+                   "name is in %(file)s, sheet %(sheet)s, row %(row)s.", ctx.lang) % facts
 
 
 def _coverage_text(code: str, lang: str) -> str:

@@ -6,6 +6,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from reportgen.documents.cut import CELL_CHARS, cut
 from reportgen.documents.plan.context import (
     Context,
     blank,
@@ -39,7 +40,7 @@ def opportunities_view(ctx: Context) -> dict[str, Any]:
         stage = text_or_none(record["stage"])
         rows.append({
             "opp_id": str(record["opp_id"]),
-            "title": text_or_none(record["title"]) or "",
+            "title": text_or_none(record["title"], CELL_CHARS) or "",
             "stage": stage,
             "stage_text": word(ctx, "opp_stage", stage),
             "is_open": bool(record["is_open"]),
@@ -47,7 +48,8 @@ def opportunities_view(ctx: Context) -> dict[str, Any]:
             "probability": float_or_none(record["probability_used"]),
             "weighted": int_or(record["weighted_value"], None),
             "expected_close": iso(_opportunity_field(ctx, record, "expected_close")),
-            "competitor": text_or_none(_opportunity_field(ctx, record, "competitor")),
+            "competitor": text_or_none(_opportunity_field(ctx, record, "competitor"),
+                                       CELL_CHARS),
             "gates": [
                 {"gate": gate, "score": float_or_none(record[gate]),
                  "passed": None if blank(record[f"{gate}_pass"]) else bool(
@@ -87,7 +89,7 @@ def competitors_view(ctx: Context, opportunities: list[dict[str, Any]]) -> dict[
     found: dict[str, dict[str, Any]] = {}
     cell = text_or_none(ctx.client.get("competitors"))
     for name in _COMPETITOR_SPLIT.split(cell or ""):
-        name = name.strip()
+        name = cut(name.strip(), CELL_CHARS)
         if name:
             found.setdefault(name, {"name": name, "in_clients": True, "opportunities": []})
     for opp in opportunities:

@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from reportgen.documents.cut import CELL_CHARS
 from reportgen.documents.plan.context import Context, column, int_or, iso, text_or_none
 from reportgen.documents.plan.words import word, words
 from reportgen.i18n import gettext
@@ -46,9 +47,9 @@ def relationship_view(ctx: Context) -> dict[str, Any]:
     for record in contacts.to_dict("records"):
         role = text_or_none(record.get("buying_role"))
         rows.append({
-            "name": text_or_none(record.get("name")) or "",
-            "title": text_or_none(record.get("title")),
-            "level": text_or_none(record.get("level")),
+            "name": text_or_none(record.get("name"), CELL_CHARS) or "",
+            "title": text_or_none(record.get("title"), CELL_CHARS),
+            "level": text_or_none(record.get("level"), CELL_CHARS),
             "buying_role": role,
             "buying_role_text": word(ctx, "buying_role", role),
             "attitude": text_or_none(record.get("attitude")),

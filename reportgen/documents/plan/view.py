@@ -20,8 +20,9 @@ from typing import Any
 
 from reportgen.analysis.pipeline import Analysis
 from reportgen.analysis.tiers import KEY_TIERS
+from reportgen.documents.cut import first, listed
 from reportgen.documents.plan.actions import actions_view, risks_view
-from reportgen.documents.plan.context import Context, int_or
+from reportgen.documents.plan.context import Context, int_or, source
 from reportgen.documents.plan.header import header_view
 from reportgen.documents.plan.opportunities import competitors_view, opportunities_view
 from reportgen.documents.plan.relationship import credit_view, relationship_view, service_view
@@ -68,6 +69,10 @@ def plan_view(
     risks = risks_view(ctx, header, value, relationship)
     actions = actions_view(ctx, header, relationship, opportunities)
     name = header["client"]["name"]
+    # Every list is built whole (the risks and suggestions count all the contacts and
+    # opportunities), then cut to its first rows for the page, which says how many more.
+    risks_shown, risks_more = first(risks)
+    suggestions, suggestions_more = first(actions["suggestions"])
     return {
         "document_title": name,
         "pdf_title": gettext("Account plan: %(client)s (%(id)s)", lang)
@@ -79,13 +84,17 @@ def plan_view(
         "glance": _glance(header, value, goal, risks),
         "value": value,
         "goal": goal,
-        "relationship": relationship,
-        "opportunities": opportunities,
-        "competitors": competitors,
-        "service": service,
+        "relationship": {**listed(listed(relationship), "gaps"),
+                         "rows_source": source(ctx.rows("contacts"))},
+        "opportunities": listed(opportunities),
+        "competitors": listed(competitors),
+        "service": {**listed(service, "open"), "open_source": source(ctx.rows("feedback"))},
         "credit": credit,
-        "risks": risks,
-        "actions": actions,
+        "risks": risks_shown,
+        "risks_more": risks_more,
+        "actions": {"suggestions": suggestions, "suggestions_more": suggestions_more,
+                    "sheet": {**listed(actions["sheet"]),
+                              "rows_source": source(ctx.rows("actions"))}},
     }
 
 
