@@ -109,13 +109,19 @@ def produce(settings: Settings, *, strict: bool, selection: Any, force: bool,
             bar.length = max(total, 1)
             bar.update(done - bar.pos)
 
+    executor = None
+    address = settings.cluster or config.cluster.scheduler
+    if address:
+        from reportgen.documents.cluster import cluster_executor
+
+        executor = cluster_executor(address, connect_seconds=config.cluster.connect_seconds)
     try:
         result = make_outputs(
             analysis=analysis, dataset=dataset, config=config, out=settings.out,
             lang=settings.lang, formats=settings.formats, templates=settings.templates,
             selection=selection, force=force, workers=settings.jobs,
             write_workbooks=workbooks, options=options, now=now, progress=progress,
-            before_pdf=font_check, key=key)
+            before_pdf=font_check, key=key, executor=executor)
     finally:
         if bar is not None:
             bar.render_finish()
