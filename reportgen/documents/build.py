@@ -345,29 +345,34 @@ def render_jobs(
     records: dict[str, dict[str, Any]] = {}
     pdf_seen = False
     run = executor or local_pool(workers)
-    for outcome in run(jobs, month) if jobs else ():
-        outcome = _write_kept(month, outcome)
-        job = outcome.job
-        if progress:
-            progress(1)
-        if not pdf_seen and before_pdf is not None and any(
-                name.endswith(".pdf") for name in outcome.written):
-            pdf_seen = True
-            before_pdf()
-        report.seconds[job.stem] = outcome.seconds
-        report.written.extend(outcome.written)
-        if outcome.error:
-            report.failures.append(Text("%(document)s: %(problem)s",
-                                        {"document": job.stem, "problem": outcome.error}))
-            continue
-        meta = {"kind": job.kind, "key": job.key, "title": outcome.title,
-                "tier": outcome.tier, "region": outcome.region}
-        for name in outcome.unchanged:
-            records[name] = {**previous.get(name, {}), **meta}
-            report.unchanged.append(name)
-        for name in outcome.written:
-            records[name] = {"fingerprint": outcome.fingerprint, "generated": month.generated,
-                             **meta}
+    outcomes = iter(run(jobs, month) if jobs else ())
+    try:
+        for outcome in outcomes:
+            outcome = _write_kept(month, outcome)
+            job = outcome.job
+            if progress:
+                progress(1)
+            if not pdf_seen and before_pdf is not None and any(
+                    name.endswith(".pdf") for name in outcome.written):
+                pdf_seen = True
+                before_pdf()
+            report.seconds[job.stem] = outcome.seconds
+            report.written.extend(outcome.written)
+            if outcome.error:
+                report.failures.append(Text("%(document)s: %(problem)s",
+                                            {"document": job.stem, "problem": outcome.error}))
+                continue
+            meta = {"kind": job.kind, "key": job.key, "title": outcome.title,
+                    "tier": outcome.tier, "region": outcome.region}
+            for name in outcome.unchanged:
+                records[name] = {**previous.get(name, {}), **meta}
+                report.unchanged.append(name)
+            for name in outcome.written:
+                records[name] = {"fingerprint": outcome.fingerprint, "generated": month.generated,
+                                 **meta}
+    finally:
+        # However the loop ends (Ctrl-C included), the executor stops its pending work.
+        getattr(outcomes, "close", lambda: None)()
     return report, records
 
 
