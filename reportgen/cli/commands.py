@@ -9,7 +9,7 @@ import click
 
 from reportgen.cli.language import Command, option
 from reportgen.cli.month import analyse_month, load_checked, produce
-from reportgen.cli.options import Settings, common_options
+from reportgen.cli.options import Settings, cluster_option, common_options
 from reportgen.cli.report import tier_summary
 from reportgen.errors import EnvironmentFailure
 from reportgen.i18n import N_, Join, tr
@@ -76,6 +76,7 @@ def analyze(settings: Settings, strict: bool, wait: float) -> None:
     "month's folder under --out, as plans/<client id>-<name>.html and .pdf. Plans whose "
     "figures have not changed since the last run are left as they are."))
 @common_options
+@cluster_option
 @option("--all", "all_clients", is_flag=True, help=_ALL)
 @option("--client", "clients", multiple=True, metavar="ID",
         help=N_("A plan for this client only (repeat for several)."))
@@ -96,6 +97,7 @@ def plans(settings: Settings, all_clients: bool, clients: tuple[str, ...], force
     "to the month's folder under --out, as packs/<region>.html and .pdf, and "
     "packs/all-regions for leadership. Unchanged packs are left as they are."))
 @common_options
+@cluster_option
 @option("--region", "regions", multiple=True, metavar="REGION",
         help=N_("The pack for this region only (repeat for several)."))
 @option("--force", is_flag=True, help=_FORCE)
@@ -113,6 +115,7 @@ def pack(settings: Settings, regions: tuple[str, ...], force: bool, wait: float)
     "Everything goes to the month's folder under --out; open its index.html to see it all. "
     "Documents whose figures have not changed since the last run are left as they are."))
 @common_options
+@cluster_option
 @option("--all", "all_clients", is_flag=True, help=_ALL)
 @option("--force", is_flag=True, help=_FORCE)
 @option("--strict", is_flag=True, help=_STRICT)

@@ -18,7 +18,7 @@ from typing import Any
 import click
 
 from reportgen.cli.language import Command, option
-from reportgen.cli.options import Settings, common_options
+from reportgen.cli.options import Settings, cluster_option, common_options
 from reportgen.delivery.watch import DEFAULT_SETTLE
 from reportgen.errors import Aborted, DataError, EnvironmentFailure, ReportgenError
 from reportgen.i18n import N_, Join, render, tr
@@ -342,6 +342,7 @@ def _send_month(settings: Settings, config: Any, *, inputs: Path, month_asked: s
     "rebuilt. A workbook that cannot be used is reported and watching goes on. Press Ctrl-C "
     "to stop."))
 @common_options
+@cluster_option
 @option("--settle", type=click.FloatRange(min=0, min_open=True), default=DEFAULT_SETTLE,
         show_default=True, metavar="SECONDS",
         help=N_("How long a changed workbook must stay unchanged before the documents are "

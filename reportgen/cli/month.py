@@ -110,6 +110,12 @@ def produce(settings: Settings, *, strict: bool, selection: Any, force: bool,
             bar.length = max(total, 1)
             bar.update(done - bar.pos)
 
+    executor = None
+    address = settings.cluster or config.cluster.scheduler
+    if address:
+        from reportgen.documents.cluster import cluster_executor
+
+        executor = cluster_executor(address, connect_seconds=config.cluster.connect_seconds)
     try:
         # One writer at a time in the month's folder: this run starts from what another left.
         with month_lock(settings.out / str(analysis.month),
@@ -119,7 +125,7 @@ def produce(settings: Settings, *, strict: bool, selection: Any, force: bool,
                 lang=settings.lang, formats=settings.formats, templates=settings.templates,
                 selection=selection, force=force, workers=settings.jobs,
                 write_workbooks=workbooks, options=options, now=now, progress=progress,
-                before_pdf=font_check, key=key)
+                before_pdf=font_check, key=key, executor=executor)
     finally:
         if bar is not None:
             bar.render_finish()

@@ -6,6 +6,7 @@ without importing the group that registers those commands.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import os
 import re
@@ -37,6 +38,8 @@ class Settings:
     quiet: bool
     verbose: bool
     debug: bool
+    #: --cluster: the Dask scheduler to render on (None: [cluster] in the settings, else here).
+    cluster: str | None = None
 
     def config(self) -> Any:
         """The validated configuration."""
@@ -61,6 +64,32 @@ def _parse_formats(_ctx: click.Context, _param: click.Parameter, value: str) -> 
         raise click.BadParameter(i18n.tr("%(value)s: choose html, pdf or html,pdf",
                                          value=repr(value)))
     return parts
+
+
+def _parse_cluster(_ctx: click.Context, _param: click.Parameter,
+                   value: str | None) -> str | None:
+    from reportgen.inputs.config import SCHEDULER_ADDRESS
+
+    if value is None:
+        return None
+    if not SCHEDULER_ADDRESS.fullmatch(value.strip()):
+        raise click.BadParameter(i18n.tr("%(value)s is not a scheduler address; write it as "
+                                         "tcp://host:port, e.g. tcp://10.0.0.5:8786",
+                                         value=repr(value)))
+    return value.strip()
+
+
+def cluster_option(func: Callable[..., Any]) -> Callable[..., Any]:
+    """``--cluster ADDRESS``, put into the command's :class:`Settings` (below common_options)."""
+    @functools.wraps(func)
+    def wrapper(settings: Settings, *args: Any, **kwargs: Any) -> Any:
+        cluster = kwargs.pop("cluster")
+        return func(dataclasses.replace(settings, cluster=cluster), *args, **kwargs)
+
+    return option("--cluster", metavar="ADDRESS", callback=_parse_cluster, default=None,
+                  help=N_("Render the documents on the Dask cluster whose scheduler is at "
+                          "ADDRESS (tcp://host:port) instead of on this machine (default: "
+                          "scheduler under [cluster] in reportgen.toml)."))(wrapper)
 
 
 def common_options(func: Callable[..., Any]) -> Callable[..., Any]:

@@ -6,13 +6,16 @@ language and the tool version, never the generation date — so a rerun with unc
 renders nothing and rewrites nothing, and an unchanged document keeps its date. Jobs run in
 a pool of worker processes (``--jobs``) forked after the analysis: each worker builds a
 job's view-model, fingerprints it and renders it only if it changed; every file is written
-atomically.
+atomically. The pool is one *executor*; another one (``documents/cluster.py``) runs the same
+:func:`make_document` on other machines, which hand the files' bytes back for this process
+to write.
 """
 
 from __future__ import annotations
 
 import contextlib
 import ctypes
+import dataclasses
 import datetime as dt
 import hashlib
 import json
@@ -68,6 +71,8 @@ class RenderTask:
     formats: tuple[str, ...]
     #: [limits] render_seconds: the longest one document may take.
     time_limit: float = 0.0
+    #: Hand the files' bytes back instead of writing them (a worker without the disk).
+    keep: bool = False
 
 
 @dataclass
@@ -161,47 +166,58 @@ def _time_limit(seconds: float) -> Iterator[None]:
         signal.signal(signal.SIGALRM, previous)
 
 
-def render_task(task: RenderTask) -> tuple[str, list[str], float, str]:
-    """Render one document to HTML and/or PDF; returns (stem, files, seconds, error)."""
+def render_task(task: RenderTask) -> tuple[str, list[str], float, str, list[bytes]]:
+    """Render one document to HTML and/or PDF; returns (stem, files, seconds, error, bytes).
+
+    The bytes are the files' contents when ``task.keep`` asks for them (else empty).
+    """
     started = time.perf_counter()
+    kept: list[bytes] = []
     try:
         with _time_limit(task.time_limit):
-            return _render_task(task, started)
+            return _render_task(task, started, kept)
     except RenderTimeout:
         limit = f"{task.time_limit:g}"
         return (task.stem, [], time.perf_counter() - started,
                 N_("took longer than %(seconds)s seconds ([limits] render_seconds); nothing was "
-                   "written for it", seconds=limit))
+                   "written for it", seconds=limit), [])
 
 
-def _render_task(task: RenderTask, started: float) -> tuple[str, list[str], float, str]:
-    from reportgen.outputs.write import write_bytes_atomic, write_text_atomic
+def _render_task(task: RenderTask, started: float,
+                 kept: list[bytes]) -> tuple[str, list[str], float, str, list[bytes]]:
+    from reportgen.outputs.write import write_bytes_atomic
 
     folder = Path(task.folder)
     written: list[str] = []
+
+    def emit(name: str, data: bytes) -> None:
+        if task.keep:
+            kept.append(data)
+        else:
+            write_bytes_atomic(safe_join(folder, name), data)
+        written.append(name)
+
     try:
         env = _environment(task.lang, task.templates, task.currency)
         generated = dt.datetime.fromisoformat(task.generated)
         html = env.get_template(task.template).render(**task.view, generated=generated)
         if "html" in task.formats:
-            write_text_atomic(safe_join(folder, task.stem + ".html"), html)
-            written.append(task.stem + ".html")
+            emit(task.stem + ".html", html.encode("utf-8"))
         if "pdf" in task.formats:
             from reportgen.documents.pdf import render_pdf
 
-            pdf = render_pdf(html, generated=generated, title=task.title, lang=task.lang)
-            write_bytes_atomic(safe_join(folder, task.stem + ".pdf"), pdf)
-            written.append(task.stem + ".pdf")
+            emit(task.stem + ".pdf",
+                 render_pdf(html, generated=generated, title=task.title, lang=task.lang))
     except EnvironmentFailure as exc:
         return task.stem, written, time.perf_counter() - started, N_(
-            "environment: %(problem)s", problem=exc.message)
+            "environment: %(problem)s", problem=exc.message), kept
     except ReportgenError as exc:
-        return task.stem, written, time.perf_counter() - started, exc.message
+        return task.stem, written, time.perf_counter() - started, exc.message, kept
     except RenderTimeout:
         raise
     except Exception as exc:  # a document that fails must not take the others with it
-        return task.stem, written, time.perf_counter() - started, _error_text(exc)
-    return task.stem, written, time.perf_counter() - started, ""
+        return task.stem, written, time.perf_counter() - started, _error_text(exc), kept
+    return task.stem, written, time.perf_counter() - started, "", kept
 
 
 def _error_text(exc: Exception) -> str:
@@ -235,6 +251,8 @@ class Month:
     template_fingerprints: dict[str, str]
     #: Output name ("plans/C001-acme.pdf") → fingerprint, for the files that still exist.
     previous: dict[str, str]
+    #: Hand the files' bytes back in the outcome instead of writing them (see RenderTask).
+    keep: bool = False
 
 
 @dataclass(frozen=True)
@@ -250,15 +268,23 @@ class Outcome:
     unchanged: tuple[str, ...]
     seconds: float
     error: str
+    #: The contents of ``written``, in order, when the month asked to keep them.
+    data: tuple[bytes, ...] = ()
 
+
+#: Runs the jobs of a month and yields one outcome per job as it is done, in any order.
+Executor = Callable[[Sequence[Job], "Month"], Iterable[Outcome]]
 
 #: The month being rendered, set in the parent before its workers are forked.
 _MONTH: Month | None = None
 
 
-def make_document(job: Job) -> Outcome:
-    """Build one job's view, fingerprint it, and render the formats whose file is stale."""
-    month = _MONTH
+def make_document(job: Job, month: Month | None = None) -> Outcome:
+    """Build one job's view, fingerprint it, and render the formats whose file is stale.
+
+    ``month`` defaults to the one the local pool set before forking its workers.
+    """
+    month = month or _MONTH
     assert month is not None, "render_jobs sets the month before any job runs"
     started = time.perf_counter()
     try:
@@ -272,16 +298,19 @@ def make_document(job: Job) -> Outcome:
                    or month.previous.get(f"{job.stem}.{ext}") != fingerprint)
     unchanged = tuple(f"{job.stem}.{ext}" for ext in month.formats if ext not in wanted)
     written: list[str] = []
+    data: list[bytes] = []
     error = ""
     if wanted:
         if "pdf" in wanted:
             _warm_worker()
-        _, written, _, error = render_task(RenderTask(
+        _, written, _, error, data = render_task(RenderTask(
             folder=month.folder, stem=job.stem, title=title, template=job.template, view=view,
             generated=month.generated, lang=month.lang, currency=month.currency,
-            templates=month.templates, formats=wanted, time_limit=month.time_limit))
+            templates=month.templates, formats=wanted, time_limit=month.time_limit,
+            keep=month.keep))
     return Outcome(job, title, str(view.get("tier") or ""), str(view.get("region") or ""),
-                   fingerprint, tuple(written), unchanged, time.perf_counter() - started, error)
+                   fingerprint, tuple(written), unchanged, time.perf_counter() - started, error,
+                   tuple(data))
 
 
 def _view(month: Month, job: Job) -> tuple[dict[str, Any], str]:
@@ -304,38 +333,72 @@ def render_jobs(
     workers: int,
     progress: Callable[[int], None] | None = None,
     before_pdf: Callable[[], None] | None = None,
+    executor: Executor | None = None,
 ) -> tuple[RenderReport, dict[str, dict[str, Any]]]:
     """Make every job (a worker skips a document whose fingerprint is unchanged).
 
     Returns what was done and the manifest records of the jobs' files. ``before_pdf`` is
-    called once, when the first PDF has been rendered.
+    called once, when the first PDF has been rendered. ``executor`` runs the jobs (default:
+    the local pool of ``workers`` processes); bytes it hands back are written here.
     """
     report = RenderReport()
     records: dict[str, dict[str, Any]] = {}
     pdf_seen = False
-    for outcome in _run(jobs, month, workers):
-        job = outcome.job
-        if progress:
-            progress(1)
-        if not pdf_seen and before_pdf is not None and any(
-                name.endswith(".pdf") for name in outcome.written):
-            pdf_seen = True
-            before_pdf()
-        report.seconds[job.stem] = outcome.seconds
-        report.written.extend(outcome.written)
-        if outcome.error:
-            report.failures.append(Text("%(document)s: %(problem)s",
-                                        {"document": job.stem, "problem": outcome.error}))
-            continue
-        meta = {"kind": job.kind, "key": job.key, "title": outcome.title,
-                "tier": outcome.tier, "region": outcome.region}
-        for name in outcome.unchanged:
-            records[name] = {**previous.get(name, {}), **meta}
-            report.unchanged.append(name)
-        for name in outcome.written:
-            records[name] = {"fingerprint": outcome.fingerprint, "generated": month.generated,
-                             **meta}
+    run = executor or local_pool(workers)
+    outcomes = iter(run(jobs, month) if jobs else ())
+    try:
+        for outcome in outcomes:
+            outcome = _write_kept(month, outcome)
+            job = outcome.job
+            if progress:
+                progress(1)
+            if not pdf_seen and before_pdf is not None and any(
+                    name.endswith(".pdf") for name in outcome.written):
+                pdf_seen = True
+                before_pdf()
+            report.seconds[job.stem] = outcome.seconds
+            report.written.extend(outcome.written)
+            if outcome.error:
+                report.failures.append(Text("%(document)s: %(problem)s",
+                                            {"document": job.stem, "problem": outcome.error}))
+                continue
+            meta = {"kind": job.kind, "key": job.key, "title": outcome.title,
+                    "tier": outcome.tier, "region": outcome.region}
+            for name in outcome.unchanged:
+                records[name] = {**previous.get(name, {}), **meta}
+                report.unchanged.append(name)
+            for name in outcome.written:
+                records[name] = {"fingerprint": outcome.fingerprint, "generated": month.generated,
+                                 **meta}
+    finally:
+        # However the loop ends (Ctrl-C included), the executor stops its pending work.
+        getattr(outcomes, "close", lambda: None)()
     return report, records
+
+
+def _write_kept(month: Month, outcome: Outcome) -> Outcome:
+    """Write the files an executor handed back, atomically; a failed write is the job's error."""
+    from reportgen.outputs.write import write_bytes_atomic
+
+    if not outcome.data:
+        return outcome
+    written: list[str] = []
+    error = outcome.error
+    for name, data in zip(outcome.written, outcome.data, strict=True):
+        try:
+            write_bytes_atomic(safe_join(Path(month.folder), name), data)
+        except EnvironmentFailure as exc:
+            error = N_("environment: %(problem)s", problem=exc.message)
+            break
+        written.append(name)
+    return dataclasses.replace(outcome, written=tuple(written), error=error, data=())
+
+
+def local_pool(workers: int) -> Executor:
+    """The executor that renders on this machine, in ``workers`` forked processes."""
+    def run(jobs: Sequence[Job], month: Month) -> Iterable[Outcome]:
+        return _run(jobs, month, workers)
+    return run
 
 
 def _run(jobs: Sequence[Job], month: Month, workers: int) -> Iterable[Outcome]:
@@ -449,7 +512,7 @@ def make_outputs(
     formats: tuple[str, ...], templates: Path | None, selection: Selection, force: bool,
     workers: int, write_workbooks: bool, options: dict[str, Any],
     now: dt.datetime, key: str = "", progress: Callable[[int, int], None] | None = None,
-    before_pdf: Callable[[], None] | None = None,
+    before_pdf: Callable[[], None] | None = None, executor: Executor | None = None,
 ) -> MonthOutputs:
     """Analysis workbooks, documents, index.html and manifest.json for the month."""
     from reportgen.documents.render import make_environment, render_template, template_fingerprint
@@ -491,7 +554,7 @@ def make_outputs(
         previous={name: str(record.get("fingerprint", "")) for name, record in previous.items()
                   if (folder / name).is_file()})
     report, records = render_jobs(jobs, month, previous=previous, workers=workers,
-                                  progress=tick, before_pdf=before_pdf)
+                                  progress=tick, before_pdf=before_pdf, executor=executor)
     documents = {**previous_outputs(manifest), **records}
     for failure in report.failures:
         stem = failure.split(":", 1)[0]
@@ -542,7 +605,8 @@ def run_key(*, inputs: Sequence[Path], config: Any, request: dict[str, Any],
     digest = hashlib.sha256()
     for path in sorted(inputs):
         digest.update(f"{path.name}\0{file_sha256(path)}\0".encode())
-    digest.update(config.model_dump_json().encode())
+    # Where the documents are rendered ([cluster]) does not change them.
+    digest.update(config.model_dump_json(exclude={"cluster"}).encode())
     digest.update(json.dumps(request, sort_keys=True, ensure_ascii=False).encode())
     digest.update(f"{lang}\0{workbooks}\0{__version__}".encode())
     env = make_environment(lang, templates, currency=config.format.currency)

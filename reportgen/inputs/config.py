@@ -7,6 +7,7 @@ silently ignored), and every problem in the file is reported at once.
 
 from __future__ import annotations
 
+import re
 import tomllib
 from pathlib import Path
 from typing import Any, Literal
@@ -164,6 +165,29 @@ class ReportConfig(_Section):
     lang: Literal["en", "zh"] | None = None
 
 
+class ClusterConfig(_Section):
+    """A Dask cluster to render the documents on (``--cluster`` overrides the scheduler)."""
+
+    #: The scheduler's address, e.g. "tcp://10.0.0.5:8786"; empty renders on this machine.
+    scheduler: str = ""
+    #: How long to try to reach the scheduler, and to wait for a first worker, before giving up.
+    connect_seconds: float = Field(10, gt=0, le=600)
+
+    @field_validator("scheduler")
+    @classmethod
+    def _address(cls, value: str) -> str:
+        value = value.strip()
+        if value and not SCHEDULER_ADDRESS.fullmatch(value):
+            raise ValueError(N_("%(value)s is not a scheduler address; write it as "
+                                "tcp://host:port, e.g. tcp://10.0.0.5:8786", value=repr(value)))
+        return value
+
+
+#: A Dask scheduler's address: a protocol Dask speaks, a host, and a port.
+SCHEDULER_ADDRESS = re.compile(r"(tcp|tls|ucx|ws|wss|inproc)://[^\s/:]+(:[0-9]{1,5})?"
+                               r"|(tcp|tls)://\[[0-9A-Fa-f:.]+\](:[0-9]{1,5})?")
+
+
 class Config(_Section):
     """The whole configuration."""
 
@@ -181,6 +205,7 @@ class Config(_Section):
     limits: LimitsConfig = LimitsConfig()
     email: EmailConfig = EmailConfig()
     report: ReportConfig = ReportConfig()
+    cluster: ClusterConfig = ClusterConfig()
     #: Where the configuration came from ("" for the built-in defaults).
     source: str = ""
 

@@ -113,6 +113,7 @@ def analysis_fingerprint(dataset: Any, config: Any, month: str) -> str:
     digest = hashlib.sha256()
     for f in dataset.inputs:
         digest.update(f"{f.name}\0{f.sha256}\0".encode())
-    digest.update(config.model_dump_json(exclude={"source"}).encode())
+    # Where the documents are rendered ([cluster]) changes no figure.
+    digest.update(config.model_dump_json(exclude={"source", "cluster"}).encode())
     digest.update(f"{month}\0{__version__}".encode())
     return digest.hexdigest()

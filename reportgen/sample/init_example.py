@@ -441,6 +441,12 @@ _SETTING_HELP: dict[str, tuple[str, str]] = {
                          "校验邮件服务器证书；请保持开启。"),
     "email.attach_html": ("Attach the HTML pack as well as the PDF.",
                           "除 PDF 外同时附上 HTML 报告。"),
+    "cluster.scheduler": (
+        'The Dask scheduler\'s address, e.g. "tcp://10.0.0.5:8786"; empty: render here.',
+        "Dask 调度器的地址，例如 \"tcp://10.0.0.5:8786\"；留空则在本机生成。"),
+    "cluster.connect_seconds": (
+        "How long to try to reach the scheduler and a first worker, in seconds.",
+        "连接调度器并等待第一个工作节点的最长时间（秒）。"),
 }
 _SECTION_HELP: dict[str, tuple[str, str]] = {
     "format": ("How values in the spreadsheets are written and how money is shown.",
@@ -459,6 +465,10 @@ _SECTION_HELP: dict[str, tuple[str, str]] = {
     "limits": ("Limits that protect a run from broken or hostile files.",
                "防止损坏或恶意文件的限制。"),
     "email": ("E-mail for reportgen send.", "reportgen send 的邮件设置。"),
+    "cluster": ("Render the documents on a Dask cluster (pip install \"reportgen[cluster]\"); "
+                "--cluster wins.",
+                "在 Dask 集群上生成文档（需 pip install \"reportgen[cluster]\"）；命令行的 "
+                "--cluster 优先。"),
 }
 
 
