@@ -32,7 +32,7 @@ QUALITY_COLUMNS = ("severity", "file", "sheet", "row", "column", "value", "messa
 
 
 def _money_formats(frame: pd.DataFrame) -> dict[str, str]:
-    """'cents' for every Int64 column that holds money (by name), 'percent' for shares."""
+    """'stored_money' for every Int64 column that holds money (by name), 'percent' for shares."""
     formats: dict[str, str] = {}
     for name in frame.columns:
         lowered = str(name)
@@ -46,7 +46,7 @@ def _money_formats(frame: pd.DataFrame) -> dict[str, str]:
         )) and str(frame[name].dtype) == "Int64" and not lowered.startswith(
             ("new_clients_target", "pipeline_opportunities")
         ):
-            formats[name] = "cents"
+            formats[name] = "stored_money"
     formats.pop("share_of_wallet", None)
     formats["share_of_wallet"] = "percent"
     return {k: v for k, v in formats.items() if k in frame.columns}
@@ -77,7 +77,7 @@ def quality_sheet(issues: tuple[Issue, ...], lang: str = "en") -> pd.DataFrame:
             "severity": str(i.severity), "file": i.file, "sheet": i.sheet,
             "row": i.row, "column": i.column, "value": i.value, "message": message,
             "hint": hint, "code": i.code, "skipped": i.skipped,
-            "amount": None if i.amount_cents is None else i.amount_cents,
+            "amount": None if i.money is None else i.money,
         })
     frame = pd.DataFrame(rows, columns=[*QUALITY_COLUMNS, "code", "skipped", "amount"])
     frame["row"] = frame["row"].astype("Int64")
@@ -128,5 +128,5 @@ def write_workbooks(analysis: Analysis, dataset: Dataset, folder: Path,
           {g: "0.00" for g in GATES})
     write("data-quality.xlsx", [("problems", quality_sheet(dataset.issues + analysis.notes,
                                                            lang))],
-          {"amount": "cents"})
+          {"amount": "stored_money"})
     return written

@@ -353,7 +353,7 @@ def test_a_ledger_with_only_clients_and_sales_still_makes_a_pack():
 
 def issue(region: str, code: str, skipped: bool, cents: int | None) -> Issue:
     return Issue(Severity.WARNING, "x", file="s.xlsx", sheet="Sales", row=2, code=code,
-                 skipped=skipped, amount_cents=cents, region=region)
+                 skipped=skipped, money=cents, region=region)
 
 
 def test_data_quality_summary_counts_the_regions_rows_and_money():

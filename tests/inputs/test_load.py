@@ -131,7 +131,7 @@ def test_bad_row_is_skipped_with_its_address_and_money_counted(tmp_path):
     assert (skipped.file, skipped.sheet, skipped.row, skipped.column) == (
         "book.xlsx", "Sales", 4, "date")
     assert skipped.message.endswith("; the row was skipped")
-    assert skipped.amount_cents == 9999
+    assert skipped.money == 9999
     assert len(ds.table("sales")) == 2
 
 
@@ -147,7 +147,7 @@ def test_sales_for_unknown_client_and_duplicate_ids(tmp_path):
     assert dup.row == 4
     (unknown,) = issues_with(ds, "unknown_client")
     assert unknown.message == 'client_id "C9" is not in the client list; the row was skipped'
-    assert (unknown.row, unknown.amount_cents) == (4, 5000)
+    assert (unknown.row, unknown.money) == (4, 5000)
     assert ds.table("clients")["name"].tolist() == ["上海恒通机电有限公司", "Northwind Trading Ltd"]
 
 
@@ -168,7 +168,7 @@ def test_blank_rows_are_skipped_and_subtotal_rows_reported(tmp_path):
     assert sub.message == ("looks like a subtotal or total row; it was not counted; "
                            "the row was skipped")
     assert sub.row == 5
-    assert sub.amount_cents is None  # a subtotal's money is already on its rows, not lost
+    assert sub.money is None  # a subtotal's money is already on its rows, not lost
 
 
 def test_config_maps_sheets_and_columns_including_one_source_for_two(tmp_path):
