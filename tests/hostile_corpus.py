@@ -949,7 +949,7 @@ _HINT_UNUSED = ("name it as in the README (Clients, Sales, …) or map it under 
 
 def _cases() -> list[Case]:
     summary = GOOD_SUMMARY
-    no_sales = (_E + "no Sales sheet was found; sheets found: {found}; could not be read: "
+    no_sales = (_E + "no Sales sheet was found; files read: {found}; could not be read: "
                 "{unread} — fix what could not be read (see the errors above); otherwise name "
                 'the sheet with the sales lines "Sales" (or 销售), or map it under [sheets] in '
                 "reportgen.toml")
@@ -983,7 +983,7 @@ def _cases() -> list[Case]:
         Case("truncated", build_truncated, 1, out=(nothing,),
              err=(_E + "book.xlsx: the file is damaged or incomplete (the end of the file is "
                   "missing) — " + _HINT_REPAIR,
-                  no_sales.format(found="no sheet reportgen uses", unread="book.xlsx"),
+                  no_sales.format(found="book.xlsx (no sheet could be read)", unread="book.xlsx"),
                   fail(n=2))),
         Case("encrypted_ole", build_encrypted_ole, 1,
              out=("Read 2 file(s): 2 clients, 2 sales lines (2026-09 to 2026-10). "
@@ -998,8 +998,10 @@ def _cases() -> list[Case]:
         Case("lock_files", build_lock_files, 0, out=(summary,)),
         Case("only_lock_files", build_only_lock_files, 1,
              out=("Read 0 file(s): nothing usable. 1 error(s), 0 warning(s).",),
-             err=(_E + "the inputs folder {inputs} holds no workbook (.xlsx, .xlsm, .xls, .ods "
-                  "or .csv) — copy the month's workbooks into it", fail(n=1))),
+             err=(_E + "the inputs folder {inputs} holds only Office lock files or hidden temp "
+                  "files (~$book.xlsx), no workbook — copy the workbooks themselves into it; a "
+                  "lock file such as ~$book.xlsx only means that the workbook was open in Excel "
+                  "or WPS", fail(n=1))),
         Case("missing_inputs", build_missing_inputs, 1,
              out=("Read 0 file(s): nothing usable. 1 error(s), 0 warning(s).",),
              err=(_E + "the inputs folder {inputs} does not exist — create it and put the "
@@ -1020,9 +1022,9 @@ def _cases() -> list[Case]:
         # --- sheets and columns
         Case("missing_sheet", build_missing_sheet, 1,
              out=("Read 1 file(s): 2 clients. 1 error(s), 0 warning(s).",),
-             err=(_E + "no Sales sheet was found; sheets found: book.xlsx: Clients — name the "
-                  'sheet with the sales lines "Sales" (or 销售), or map it under [sheets] in '
-                  "reportgen.toml", fail(n=1))),
+             err=(_E + 'no Sales sheet was found; files read: book.xlsx (sheets "Clients": '
+                  'Clients, "Notes": not used) — name the sheet with the sales lines "Sales" '
+                  '(or 销售), or map it under [sheets] in reportgen.toml', fail(n=1))),
         Case("missing_column", build_missing_column, 1,
              out=("Read 1 file(s): 2 clients. 1 error(s), 0 warning(s).",),
              err=(_E + 'book.xlsx, sheet "Sales", row 1: the Sales sheet lacks the required '
@@ -1172,53 +1174,54 @@ def _cases() -> list[Case]:
              err=(_E + "bomb.xlsx: the file contains an XML document type declaration (in part "
                   "xl/worksheets/sheet2.xml), which spreadsheets never need; it may be an "
                   "attack — " + _HINT_DOCTYPE,
-                  no_sales.format(found="no sheet reportgen uses", unread="bomb.xlsx"),
+                  no_sales.format(found="bomb.xlsx (no sheet could be read)", unread="bomb.xlsx"),
                   fail(n=2))),
         Case("external_entity", build_external_entity, 1, budget=BOMB, out=(nothing,),
              err=(_E + "xxe.xlsx: the file contains an XML document type declaration (in part "
                   "xl/workbook.xml), which spreadsheets never need; it may be an attack — "
                   + _HINT_DOCTYPE,
-                  no_sales.format(found="no sheet reportgen uses", unread="xxe.xlsx"),
+                  no_sales.format(found="xxe.xlsx (no sheet could be read)", unread="xxe.xlsx"),
                   fail(n=2))),
         Case("zip_bomb", build_zip_bomb, 1, budget=BOMB, out=(nothing,),
              err=(_E + "bomb.xlsx: the part xl/worksheets/sheet2.xml is compressed 1,023 to 1, "
                   "more than the 200 to 1 limit ([limits] max_compression_ratio); it is most "
                   "likely a zip bomb — " + _HINT_HOSTILE,
-                  no_sales.format(found="no sheet reportgen uses", unread="bomb.xlsx"),
+                  no_sales.format(found="bomb.xlsx (no sheet could be read)", unread="bomb.xlsx"),
                   fail(n=2))),
         Case("zip_bomb_lying", build_zip_bomb_lying, 1, budget=BOMB, out=(nothing,),
              err=(_E + "liar.xlsx: the part xl/worksheets/sheet2.xml unpacks to more than the "
                   "4,096 bytes it declares; it is most likely a zip bomb — " + _HINT_HOSTILE,
-                  no_sales.format(found="no sheet reportgen uses", unread="liar.xlsx"),
+                  no_sales.format(found="liar.xlsx (no sheet could be read)", unread="liar.xlsx"),
                   fail(n=2))),
         Case("too_many_parts", build_too_many_parts, 1, budget=BOMB, out=(nothing,),
              err=(_E + "parts.xlsx: the file holds 20,007 parts; a workbook has a few dozen, so "
                   "it is not a genuine workbook — " + _HINT_HOSTILE,
-                  no_sales.format(found="no sheet reportgen uses", unread="parts.xlsx"),
+                  no_sales.format(found="parts.xlsx (no sheet could be read)", unread="parts.xlsx"),
                   fail(n=2))),
         Case("shared_strings_bomb", build_shared_strings_bomb, 1, budget=BOMB, out=(nothing,),
              err=(_E + "sst.xlsx: the file's shared-strings part declares 2,000,000,000 texts "
                   "but holds far fewer; it is damaged or built to exhaust memory — "
                   + _HINT_HOSTILE,
-                  no_sales.format(found="no sheet reportgen uses", unread="sst.xlsx"),
+                  no_sales.format(found="sst.xlsx (no sheet could be read)", unread="sst.xlsx"),
                   fail(n=2))),
         Case("stray_last_cell", build_stray_last_cell, 1, budget=BOMB, out=(clients_only,),
              err=(_E + 'book.xlsx, sheet "Sales": the sheet has a cell at XFD1048576, beyond '
                   "the 500-column limit ([limits] max_columns); delete the stray cells — "
                   + stray.format(limit="the limit"),
-                  no_sales.format(found="book.xlsx: Clients", unread='book.xlsx (sheet "Sales")'),
+                  no_sales.format(found='book.xlsx (sheets "Clients": Clients)',
+                                 unread='book.xlsx (sheet "Sales")'),
                   fail(n=2))),
         Case("xls_dimension_bomb", build_xls_dimension_bomb, 1, budget=BOMB, out=(nothing,),
              err=(_E + 'dims.xls: the file is damaged: sheet "Sales" declares 1,000,000,000 rows '
                   "and 300 columns, more than an .xls file can hold; it may be built to exhaust "
                   "memory — " + _HINT_HOSTILE,
-                  no_sales.format(found="no sheet reportgen uses", unread="dims.xls"),
+                  no_sales.format(found="dims.xls (no sheet could be read)", unread="dims.xls"),
                   fail(n=2))),
         Case("ods_repeat_bomb", build_ods, 1, budget=BOMB, out=(nothing,),
              err=(_E + 'calc.ods: sheet "Sales" has a cell at XFD2, beyond the 500-column limit '
                   "([limits] max_columns); delete the stray cells — "
                   + stray.format(limit="the limit"),
-                  no_sales.format(found="no sheet reportgen uses", unread="calc.ods"),
+                  no_sales.format(found="calc.ods (no sheet could be read)", unread="calc.ods"),
                   fail(n=2))),
         # --- other formats
         Case("legacy_xls", build_legacy_xls, 0, out=(summary,)),
@@ -1244,13 +1247,13 @@ def _cases() -> list[Case]:
              err=(_E + "book.xlsx: the file is 2 MB, more than the 1 MB limit ([limits] "
                   "max_file_mb) — split it, or raise max_file_mb under [limits] in "
                   "reportgen.toml",
-                  no_sales.format(found="no sheet reportgen uses", unread="book.xlsx"),
+                  no_sales.format(found="book.xlsx (no sheet could be read)", unread="book.xlsx"),
                   fail(n=2))),
         Case("limit_max_uncompressed_mb", build_big_unpacked, 1,
              config="[limits]\nmax_uncompressed_mb = 2\n", out=(nothing,),
              err=(_E + "book.xlsx: the file unpacks to 3 MB, more than the 2 MB limit ([limits] "
                   "max_uncompressed_mb) — " + _HINT_HOSTILE,
-                  no_sales.format(found="no sheet reportgen uses", unread="book.xlsx"),
+                  no_sales.format(found="book.xlsx (no sheet could be read)", unread="book.xlsx"),
                   fail(n=2))),
         Case("limit_max_compression_ratio", build_compressed_padding, 0,
              config="[limits]\nmax_compression_ratio = 2000\n", out=(summary,)),
@@ -1259,7 +1262,8 @@ def _cases() -> list[Case]:
              err=(_E + 'book.xlsx, sheet "Sales": the sheet has a cell at A6, beyond the 5-row '
                   "limit ([limits] max_rows); delete the stray cells — "
                   + stray.format(limit="the limit"),
-                  no_sales.format(found="book.xlsx: Clients", unread='book.xlsx (sheet "Sales")'),
+                  no_sales.format(found='book.xlsx (sheets "Clients": Clients)',
+                                 unread='book.xlsx (sheet "Sales")'),
                   fail(n=2))),
         Case("limit_max_columns", build_five_sales_rows, 1,
              config="[limits]\nmax_columns = 4\n",
@@ -1279,14 +1283,15 @@ def _cases() -> list[Case]:
              err=(_E + "book.xlsx: the workbook has 200 sheets, more than the 100-sheet limit "
                   "([limits] max_sheets) — keep only the sheets reportgen needs, or raise "
                   "max_sheets under [limits] in reportgen.toml",
-                  no_sales.format(found="no sheet reportgen uses", unread="book.xlsx"),
+                  no_sales.format(found="book.xlsx (no sheet could be read)", unread="book.xlsx"),
                   fail(n=2))),
         Case("limit_max_cells", build_stray_z100, 1, config="[limits]\nmax_cells = 1000\n",
              out=(clients_only,),
              err=(_E + 'book.xlsx, sheet "Sales": the sheet has cells spread over A1:Z100 '
                   "(2,600 cells, most of them blank), more than reportgen reads from one sheet "
                   "(1,000 cells); delete the stray cells — " + stray.format(limit="max_cells"),
-                  no_sales.format(found="book.xlsx: Clients", unread='book.xlsx (sheet "Sales")'),
+                  no_sales.format(found='book.xlsx (sheets "Clients": Clients)',
+                                 unread='book.xlsx (sheet "Sales")'),
                   fail(n=2))),
         Case("limit_max_workbook_cells", build_five_sales_rows, 1,
              config="[limits]\nmax_workbook_cells = 30\n", out=(nothing,),
@@ -1296,7 +1301,7 @@ def _cases() -> list[Case]:
                   "(select the empty rows and columns beyond the data, delete them, save), "
                   "split the workbook, or raise max_workbook_cells under [limits] in "
                   "reportgen.toml",
-                  no_sales.format(found="no sheet reportgen uses", unread="book.xlsx"),
+                  no_sales.format(found="book.xlsx (no sheet could be read)", unread="book.xlsx"),
                   fail(n=2))),
     ]
 

@@ -48,7 +48,7 @@ each group and assembles the tables.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -139,6 +139,9 @@ class KpiTables:
     complaints_by_department: pd.DataFrame
     #: Month of the earliest sales line up to M (None without any): periods before it are blank.
     first_data_month: pd.Period | None
+    #: Each manager's home region (:func:`~reportgen.analysis.targets.home_regions`), so other
+    #: months' targets resolve as M's do.
+    home: dict[str, str] = field(default_factory=dict)
 
 
 # --------------------------------------------------------------------------- the figures
@@ -499,4 +502,5 @@ def month_kpis(
         by_manager=_order(by_manager, ["region", "account_manager"]),
         complaints_by_department=_department_table(by_region),
         first_data_month=first_month,
+        home=home,
     )

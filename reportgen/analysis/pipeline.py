@@ -12,7 +12,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from reportgen.analysis.deals import month_deals
+from reportgen.analysis.drivers import bridges
 from reportgen.analysis.kpis import KpiTables, month_kpis
+from reportgen.analysis.landing import year_landing
 from reportgen.analysis.lifecycle import lifecycle
 from reportgen.analysis.screen import screen_opportunities
 from reportgen.analysis.tiers import (
@@ -52,6 +55,15 @@ class Analysis:
     #: The screened opportunities, or None without an Opportunities sheet.
     opportunities: pd.DataFrame | None
     kpis: KpiTables
+    #: The month's bridges (:mod:`~reportgen.analysis.drivers`): one row per contribution.
+    drivers: pd.DataFrame
+    #: Year-end landing, year target and pipeline coverage per region and ALL
+    #: (:mod:`~reportgen.analysis.landing`).
+    landing: pd.DataFrame
+    #: The open opportunities the coverage counts, or None without an Opportunities sheet.
+    pipeline_rest: pd.DataFrame | None
+    #: The deals won or lost in M (:mod:`~reportgen.analysis.deals`), or None without the sheet.
+    deals: pd.DataFrame | None
     #: Notes about the month itself (a partial month, say).
     notes: tuple[Issue, ...] = ()
 
@@ -126,6 +138,10 @@ def analyse(dataset: Dataset, config: Config, month: pd.Period,
     kpi_tiers = tiers.join(migration[["previous_tier", "migration"]])
     kpis = month_kpis(sales, clients, kpi_tiers, life, opportunities, feedback,
                       _optional(dataset, "targets"), month, config)
+    raw_opportunities = _optional(dataset, "opportunities")
+    landing, pipeline_rest = year_landing(
+        sales, clients, _optional(dataset, "targets"), opportunities, raw_opportunities, kpis,
+        month, config.coverage)
     return Analysis(
         month=month,
         clients=sheet,
@@ -138,5 +154,9 @@ def analyse(dataset: Dataset, config: Config, month: pd.Period,
         transactional=transactional_key_accounts(tiers, clients),
         opportunities=opportunities,
         kpis=kpis,
+        drivers=bridges(sales, clients, life, kpis, month),
+        landing=landing,
+        pipeline_rest=pipeline_rest,
+        deals=month_deals(raw_opportunities, opportunities, clients, month),
         notes=notes,
     )

@@ -11,7 +11,7 @@ from reportgen.cli.month import analyse_month, load_checked, produce
 from reportgen.cli.options import Settings, common_options
 from reportgen.cli.report import tier_summary
 from reportgen.errors import EnvironmentFailure
-from reportgen.i18n import N_, tr
+from reportgen.i18n import N_, Join, tr
 
 _STRICT = N_("Treat warnings as errors.")
 _FORCE = N_("Render again even what has not changed.")
@@ -54,7 +54,7 @@ def analyze(settings: Settings, strict: bool) -> None:
     if not settings.quiet:
         click.echo(tier_summary(analysis, config.format.currency, settings.lang))
         click.echo(tr("Wrote %(paths)s", settings.lang,
-                      paths=", ".join(str(p) for p in paths)))
+                      paths=Join(paths)))
 
 
 @click.command(cls=Command, help=N_(

@@ -113,6 +113,8 @@ def install_click_translations() -> list[str]:
 # --------------------------------------------------------------------------- help screens
 
 _CLOSING = set("，。、；：？！）」』”’》〉】,.;:?!)")
+#: Opening punctuation, which never ends a line: it stays with the word after it.
+_OPENING = set("（「『“‘《〈【([")
 
 
 def display_width(text: str) -> int:
@@ -121,7 +123,26 @@ def display_width(text: str) -> int:
 
 
 def _tokens(text: str) -> Iterable[str]:
-    """Words to wrap between: a run of non-wide characters, a space, or one wide character."""
+    """Words to wrap between: a run of non-wide characters, a space, or one wide character.
+
+    Opening punctuation is joined to the word after it (``[默认``), so no line ends with it.
+    """
+    pending = ""
+    for token in _words(text):
+        if pending and token != " ":
+            token, pending = pending + token, ""
+        elif pending:
+            yield pending
+            pending = ""
+        if token != " " and token[-1] in _OPENING:
+            pending = token
+            continue
+        yield token
+    if pending:
+        yield pending
+
+
+def _words(text: str) -> Iterable[str]:
     run = ""
     for char in text:
         if char == " " or unicodedata.east_asian_width(char) in "WF":
@@ -136,22 +157,29 @@ def _tokens(text: str) -> Iterable[str]:
 
 
 def wrap(text: str, width: int, initial: str = "", subsequent: str = "") -> list[str]:
-    """Lines of at most ``width`` columns; no line starts with closing punctuation."""
+    """Lines of at most ``width`` columns; no line starts with closing punctuation.
+
+    A closing mark that does not fit takes the character before it onto the next line
+    rather than hanging past the edge of the terminal.
+    """
     lines: list[str] = []
-    line, used = initial, display_width(initial)
+    prefix, words = initial, list[str]()
     for token in _tokens(" ".join(text.split())):
-        size = display_width(token)
-        if token == " " and used == display_width(subsequent if lines else initial):
+        if token == " " and not words:
             continue
-        if used + size > width and token != " " and token not in _CLOSING and line.strip():
-            lines.append(line.rstrip())
-            line, used = subsequent, display_width(subsequent)
-            if token == " ":
-                continue
-        line += token
-        used += size
-    if line.strip():
-        lines.append(line.rstrip())
+        used = display_width(prefix) + sum(display_width(word) for word in words)
+        if token != " " and words and used + display_width(token) > width:
+            carried: list[str] = []
+            if token in _CLOSING:
+                while len(words) > 1 and words[-1] != " " and (
+                        not carried or carried[0] in _CLOSING):
+                    carried.insert(0, words.pop())
+            if carried or token not in _CLOSING:
+                lines.append((prefix + "".join(words)).rstrip())
+                prefix, words = subsequent, [w for w in carried if w != " "]
+        words.append(token)
+    if "".join(words).strip():
+        lines.append((prefix + "".join(words)).rstrip())
     return lines
 
 

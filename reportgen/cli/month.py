@@ -96,7 +96,7 @@ def produce(settings: Settings, *, strict: bool, selection: Any, force: bool,
         "month": str(analysis.month), "lang": settings.lang, "formats": list(settings.formats),
         "all": selection.all_clients, "clients": list(selection.clients),
         "regions": list(selection.regions), "templates": str(settings.templates or ""),
-        "config": config.source,
+        "config": config.source, "inputs": str(settings.inputs.resolve()),
     }
     now = dt.datetime.now(dt.UTC).replace(microsecond=0)
     bar = None

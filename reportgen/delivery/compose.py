@@ -28,7 +28,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from email import policy
 from email.message import EmailMessage
@@ -49,10 +49,12 @@ from reportgen.delivery.recipients import (
 from reportgen.documents import fmt
 from reportgen.documents.pack.context import region_supervisor
 from reportgen.errors import DataError
+from reportgen.i18n import N_
 
 __all__ = [
     "OUTBOX_NAME", "Outgoing", "Skipped", "at_risk_key_accounts", "attachment_name",
-    "body_facts", "body_text", "build_message", "check_inputs_unchanged", "message_bytes",
+    "body_facts", "body_text", "build_message", "changed_inputs", "check_inputs_unchanged",
+    "message_bytes", "run_command",
     "plan_messages", "subject", "write_outbox",
 ]
 
@@ -170,7 +172,8 @@ def body_facts(analysis: Any, region: str | None, *, supervisor: str | None = No
     else:
         matches = frame.iloc[:-1][frame["region"].iloc[:-1] == region]
         if matches.empty:
-            raise DataError(f"there are no figures for the region {region} in {analysis.month}")
+            raise DataError(N_("there are no figures for the region %(region)s in %(month)s",
+                               region=region, month=str(analysis.month)))
         row = matches.iloc[0]
     get = {str(k): _plain(v) for k, v in row.items()}
     return {
@@ -272,22 +275,45 @@ def _manifest_inputs(manifest: Mapping[str, Any]) -> dict[str, str]:
             if isinstance(i, dict)}
 
 
-def check_inputs_unchanged(manifest: Mapping[str, Any], dataset: Any, month: str) -> None:
-    """DataError unless the inputs are the very files the month's documents were made from."""
+def shell_word(text: str) -> str:
+    """``text`` as one shell word: bare when safe (Chinese names too), else quoted."""
+    import shlex
+
+    return text if re.fullmatch(r"[\w@%+=:,./-]+", text) else shlex.quote(text)
+
+
+def run_command(inputs: Path, out: Path, month: str) -> str:
+    """The `reportgen run` command that makes the month's documents from ``inputs`` again."""
+    return (f"reportgen run --inputs {shell_word(str(inputs))} --out "
+            f"{shell_word(str(out))} --month {month}")
+
+
+def changed_inputs(manifest: Mapping[str, Any], dataset: Any) -> tuple[list[str], list[str],
+                                                                          list[str]]:
+    """The input files changed, added and removed since the run the manifest records."""
     before = _manifest_inputs(manifest)
     now = {f.name: f.sha256 for f in dataset.inputs}
-    if before == now:
-        return
     changed = sorted(n for n in now if n in before and before[n] != now[n])
     added = sorted(n for n in now if n not in before)
     removed = sorted(n for n in before if n not in now)
-    what = "; ".join(p for p in (
-        f"changed: {', '.join(changed)}" if changed else "",
-        f"new: {', '.join(added)}" if added else "",
-        f"gone: {', '.join(removed)}" if removed else "") if p)
-    raise DataError(
-        f"the inputs have changed since the documents of {month} were made ({what}), so the "
-        f"packs may not show them; run `reportgen run --month {month}` first, then send again")
+    return changed, added, removed
+
+
+def check_inputs_unchanged(manifest: Mapping[str, Any], dataset: Any, month: str, *,
+                           inputs: Path, out: Path) -> None:
+    """DataError unless the inputs are the very files the month's documents were made from."""
+    changed, added, removed = changed_inputs(manifest, dataset)
+    if not (changed or added or removed):
+        return
+    parts = [N_("changed: %(files)s", files=", ".join(changed)) if changed else "",
+             N_("new: %(files)s", files=", ".join(added)) if added else "",
+             N_("gone: %(files)s", files=", ".join(removed)) if removed else ""]
+    raise DataError(N_(
+        "the inputs in %(folder)s have changed since the documents of %(month)s were made "
+        "(%(what)s), so the packs do not show them and nothing was sent; make them again with "
+        "`%(command)s`, then send", folder=str(inputs), month=month,
+        what=i18n.Join([p for p in parts if p], {"en": "; ", "zh": "；"}),
+        command=run_command(inputs, out, month)))
 
 
 @dataclass(frozen=True)
@@ -327,14 +353,19 @@ def _sha256(path: Path) -> str:
 
 
 def _label(region: str | None) -> str:
-    return "All regions" if region is None else clean(region)
+    """How the console names a pack: its region, or "All regions" (in the console's language)."""
+    return N_("All regions") if region is None else clean(region)
 
 
 def plan_messages(*, folder: Path, manifest: Mapping[str, Any], analysis: Any, dataset: Any,
-                  config: Any, lang: str, ledger: Ledger, resend: bool,
+                  config: Any, lang: str, ledger: Ledger,
+                  resend: Collection[str | None] = (),
                   only: Sequence[str | None] | None = None) -> tuple[list[Outgoing],
                                                                      list[Skipped]]:
-    """The messages to send now and the packs held back (with the reason), in pack order."""
+    """The messages to send now and the packs held back (with the reason), in pack order.
+
+    ``resend`` names the packs (None: the all-regions pack) to send again to everyone.
+    """
     from reportgen.documents.pack.context import pack_regions
     from reportgen.outputs.manifest import previous_outputs
     from reportgen.outputs.slug import pack_stems
@@ -347,9 +378,10 @@ def plan_messages(*, folder: Path, manifest: Mapping[str, Any], analysis: Any, d
     table = dataset.table("regions") if dataset.has("regions") else None
     skipped: list[Skipped] = []
     for name in sorted(set(email.regions) - set(regions)):
-        skipped.append(Skipped(name, f'[email.regions] names "{name}", which is not a region '
-                               f"of {month} (the regions are {', '.join(regions)}); "
-                               "correct the name in the settings file", "warning"))
+        skipped.append(Skipped(name, N_(
+            '[email.regions] names "%(name)s", which is not a region of %(month)s (the regions '
+            "are %(regions)s); correct the name in the settings file", name=name, month=month,
+            regions=", ".join(regions)), "warning"))
     chosen: list[str | None] = [*regions, None] if only is None else list(only)
     outgoing: list[Outgoing] = []
     for region in chosen:
@@ -361,40 +393,52 @@ def plan_messages(*, folder: Path, manifest: Mapping[str, Any], analysis: Any, d
             recipients = region_recipients(region, table, email.regions)
         skipped.extend(Skipped(label, p, "warning") for p in recipients.problems)
         if not recipients.addresses:
-            where = ('add leadership = ["someone@example.com"] under [email] in the settings '
-                     "file" if region is None else
-                     f'fill in leadership_emails for {label} in the Regions sheet, or add '
-                     f'"{label}" = ["someone@example.com"] under [email.regions] in the '
-                     "settings file")
-            skipped.append(Skipped(label, f"no leadership address, so its pack is not sent; "
-                                   f"{where}", "warning"))
+            where = (N_('add leadership = ["someone@example.com"] under [email] in the '
+                        "settings file") if region is None else
+                     N_('fill in leadership_emails for %(region)s in the Regions sheet, or add '
+                        '"%(region)s" = ["someone@example.com"] under [email.regions] in the '
+                        "settings file", region=label))
+            skipped.append(Skipped(label, N_("no leadership address, so its pack is not sent; "
+                                             "%(where)s", where=where), "warning"))
             continue
         record = documents.get(f"{stem}.pdf")
         pdf = folder / f"{stem}.pdf"
         if not isinstance(record, dict) or record.get("kind") != "pack" or not pdf.is_file():
-            skipped.append(Skipped(label, f"there is no PDF of this pack ({stem}.pdf) from "
-                                   f"the run; run `reportgen pack --month {month} --format "
-                                   "pdf` first", "error"))
+            skipped.append(Skipped(label, N_(
+                "there is no PDF of this pack (%(file)s) from the run; run `reportgen pack "
+                "--month %(month)s --format pdf` first", file=f"{stem}.pdf", month=month),
+                "error"))
             continue
         digest = _sha256(pdf)
         delivered = ledger.delivered(region or ALL_KEY)
         pending = tuple(a for a in recipients.addresses
-                        if resend or a.casefold() not in {d.casefold() for d in delivered})
+                        if region in resend
+                        or a.casefold() not in {d.casefold() for d in delivered})
         if not pending:
             last = ledger.last(region or ALL_KEY)
-            when = last.get("sent", "") if last else ""
-            if last and last.get("sha256") != digest:
-                skipped.append(Skipped(label, f"already sent on {when[:16].replace('T', ' ')}; "
-                                       "the pack has changed since — --resend sends the new "
-                                       "version to everyone", "warning"))
+            when = (last.get("sent", "") if last else "")[:16].replace("T", " ")
+            option = f"--resend {shell_word(region or 'ALL')}"
+            if ledger.uncertain(region or ALL_KEY):
+                skipped.append(Skipped(label, N_(
+                    "uncertain: on %(when)s the mail server may have accepted this message "
+                    "without confirming it, so it is not sent again by itself; ask "
+                    "%(recipients)s whether it arrived, and if not, send it with `reportgen "
+                    "send %(option)s`", when=when, recipients=", ".join(delivered),
+                    option=option), "warning"))
+            elif last and last.get("sha256") != digest:
+                skipped.append(Skipped(label, N_(
+                    "already sent on %(when)s; the pack has changed since — %(option)s sends "
+                    "the new version to everyone", when=when, option=option), "warning"))
             else:
-                skipped.append(Skipped(label, f"already sent on {when[:16].replace('T', ' ')}"
-                                       " (--resend sends it again)", "note"))
+                skipped.append(Skipped(label, N_("already sent on %(when)s (%(option)s sends "
+                                                 "it again)", when=when, option=option),
+                                       "note"))
             continue
         html = folder / f"{stem}.html" if email.attach_html else None
         if html is not None and not html.is_file():
-            skipped.append(Skipped(label, f"attach_html is on but {stem}.html is missing; the "
-                                   "PDF goes alone", "warning"))
+            skipped.append(Skipped(label, N_("attach_html is on but %(file)s is missing; the "
+                                             "PDF goes alone", file=f"{stem}.html"),
+                                   "warning"))
             html = None
         facts = body_facts(analysis, region, supervisor=region_supervisor(dataset, region),
                            generated=str(record.get("generated", "")))

@@ -25,6 +25,7 @@ import pandas as pd
 
 from reportgen.documents import fmt
 from reportgen.errors import ConfigError
+from reportgen.i18n import N_
 
 __all__ = ["Recipients", "clean", "leadership_recipients", "region_recipients",
            "sender_address", "split_addresses"]
@@ -88,9 +89,9 @@ def region_recipients(region: str, regions: pd.DataFrame | None,
     """A region's leadership list: ``[email.regions]`` if it names the region, else the sheet."""
     if region in overrides:
         good, bad = split_addresses(list(overrides[region]))
-        source = f'[email.regions] "{region}" in the settings file'
         return Recipients(tuple(good), tuple(
-            f'{source}: "{b}" is not an e-mail address; it was left out' for b in bad))
+            N_('[email.regions] "%(region)s" in the settings file: "%(address)s" is not an '
+               "e-mail address; it was left out", region=region, address=b) for b in bad))
     if regions is None:
         return Recipients(())
     names = regions["region"].astype("object")
@@ -106,24 +107,24 @@ def region_recipients(region: str, regions: pd.DataFrame | None,
         for address in good:
             if address.casefold() not in {a.casefold() for a in addresses}:
                 addresses.append(address)
-        problems.extend(f'the Regions sheet ({_where(row)}), column "leadership_emails": '
-                        f'"{b}" is not an e-mail address; it was left out — correct it'
-                        for b in bad)
+        problems.extend(N_('the Regions sheet (%(where)s), column "leadership_emails": '
+                           '"%(address)s" is not an e-mail address; it was left out — correct '
+                           "it", where=_where(row), address=b) for b in bad)
     return Recipients(tuple(addresses), tuple(problems))
 
 
 def leadership_recipients(leadership: Sequence[str]) -> Recipients:
     """The all-regions pack's list: ``[email] leadership``."""
     good, bad = split_addresses(list(leadership))
-    source = "[email] leadership in the settings file"
     return Recipients(tuple(good), tuple(
-        f'{source}: "{b}" is not an e-mail address; it was left out' for b in bad))
+        N_('[email] leadership in the settings file: "%(address)s" is not an e-mail address; '
+           "it was left out", address=b) for b in bad))
 
 
 def sender_address(sender: str) -> str:
     """The bare address of ``sender`` ("Reports <r@example.com>" → "r@example.com")."""
     good, bad = split_addresses(sender)
     if len(good) != 1 or bad:
-        raise ConfigError(f'[email] sender = "{clean(sender)}" is not one e-mail address; '
-                          'write it as sender = "reports@example.com"')
+        raise ConfigError(N_('[email] sender = "%(sender)s" is not one e-mail address; write '
+                             'it as sender = "reports@example.com"', sender=clean(sender)))
     return good[0]

@@ -12,6 +12,11 @@ Decision taken where SPEC leaves room:
   ``SSL_CERT_FILE``) unless ``verify_tls = false``; a password is never sent unencrypted to a
   host other than this machine. Server replies shown to the user have the password (and its
   base64 forms) blanked, and a refused login shows only the reply code.
+* **Answers**: a 4xx answer is a temporary refusal (not sent; the next ``send`` tries
+  again), a 5xx a refusal (not sent; the reply is shown). A connection lost or timed out
+  after the whole message (with its final ``.``) went out, before the server answered, is
+  *uncertain*: the server may have accepted it, so it is recorded as such and not sent
+  again by itself (:class:`SendFailure` with ``uncertain``).
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import ipaddress
+import re
 import smtplib
 import socket
 import ssl
@@ -26,10 +32,11 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from reportgen.delivery.compose import Outgoing
-from reportgen.delivery.ledger import Ledger
+from reportgen.delivery.compose import Outgoing, shell_word
+from reportgen.delivery.ledger import UNCERTAIN, Ledger
 from reportgen.delivery.recipients import clean, sender_address
 from reportgen.errors import ConfigError, EnvironmentFailure
+from reportgen.i18n import N_, tr
 
 __all__ = ["DeliveryReport", "Mailer", "deliver", "smtp_context"]
 
@@ -68,11 +75,22 @@ def _redact(text: str, secrets: Iterable[str]) -> str:
 class SendFailure(Exception):
     """One message could not be delivered; ``fatal`` when the connection itself is lost."""
 
-    def __init__(self, reason: str, *, fatal: bool, accepted: Sequence[str] = ()) -> None:
+    def __init__(self, reason: str, *, fatal: bool, accepted: Sequence[str] = (),
+                 uncertain: str = "") -> None:
         super().__init__(reason)
         self.reason = reason
         self.fatal = fatal
         self.accepted = tuple(accepted)
+        #: Why the server's answer to the whole message never came back ("" when it did).
+        self.uncertain = uncertain
+
+
+class _NoAnswer(Exception):
+    """The message went out whole, and the connection failed before the server answered."""
+
+    def __init__(self, cause: BaseException) -> None:
+        super().__init__(str(cause))
+        self.cause = cause
 
 
 class Mailer:
@@ -105,51 +123,69 @@ class Mailer:
         email, server = self.email, self._server()
         if isinstance(exc, smtplib.SMTPAuthenticationError):
             # The reply may quote what was sent; only its code is shown.
-            return (f"the mail server {server} refused the login for {email.user} (code "
-                    f"{exc.smtp_code}); check user under [email] and the password in the "
-                    f"environment variable {email.password_env}", True)
+            return (N_("the mail server %(server)s refused the login for %(user)s (code "
+                       "%(code)s); check user under [email] and the password in the "
+                       "environment variable %(variable)s", server=server, user=email.user,
+                       code=exc.smtp_code, variable=email.password_env), True)
         if _code(exc) == 530 and not email.user:
-            return (f"the mail server {server} wants a login; set user under [email] and put "
-                    f"the password in the environment variable {email.password_env}", True)
+            return (N_("the mail server %(server)s wants a login; set user under [email] and "
+                       "put the password in the environment variable %(variable)s",
+                       server=server, variable=email.password_env), True)
         if isinstance(exc, smtplib.SMTPRecipientsRefused):
             refused = ", ".join(f"{a} ({c} {self._text(t)})"
                                 for a, (c, t) in exc.recipients.items())
-            return (f"the mail server refused every recipient: {refused}; correct the "
-                    "addresses", False)
+            return (N_("the mail server refused every recipient: %(refused)s; correct the "
+                       "addresses", refused=refused), False)
         if isinstance(exc, smtplib.SMTPSenderRefused):
-            return (f"the mail server refused the sender {exc.sender} ({exc.smtp_code} "
-                    f"{self._text(exc.smtp_error)}); check sender under [email]", False)
+            return (N_("the mail server refused the sender %(sender)s (%(reply)s); check "
+                       "sender under [email]", sender=exc.sender,
+                       reply=f"{exc.smtp_code} {self._text(exc.smtp_error)}"), False)
+        if isinstance(exc, smtplib.SMTPDataError) and 400 <= exc.smtp_code < 500:
+            return (N_("the mail server %(server)s cannot take the message now (%(reply)s); it "
+                       "is a temporary refusal, so `reportgen send` again later tries it again",
+                       server=server, reply=f"{exc.smtp_code} {self._text(exc.smtp_error)}"),
+                    False)
         if isinstance(exc, smtplib.SMTPDataError):
-            return (f"the mail server refused the message ({exc.smtp_code} "
-                    f"{self._text(exc.smtp_error)})", False)
+            return (N_("the mail server refused the message (%(reply)s)",
+                       reply=f"{exc.smtp_code} {self._text(exc.smtp_error)}"), False)
         if isinstance(exc, smtplib.SMTPNotSupportedError):
-            return (f"the mail server {server} does not offer what is needed ("
-                    f"{self._text(str(exc))}); check security and user under [email]", True)
+            return (N_("the mail server %(server)s does not offer what is needed (%(reply)s); "
+                       "check security and user under [email]", server=server,
+                       reply=self._text(str(exc))), True)
+        if isinstance(exc, smtplib.SMTPServerDisconnected) and _timed_out(exc):
+            return (N_("the mail server %(server)s did not answer within %(seconds)s seconds; "
+                       "check host and port under [email], or try again later", server=server,
+                       seconds=f"{self.timeout:g}"), True)
         if isinstance(exc, smtplib.SMTPServerDisconnected):
-            return (f"the mail server {server} closed the connection; try again later", True)
+            return (N_("the mail server %(server)s closed the connection; try again later",
+                       server=server), True)
         if isinstance(exc, smtplib.SMTPResponseException):
-            return (f"the mail server {server} answered {exc.smtp_code} "
-                    f"{self._text(exc.smtp_error)}", True)
+            return (N_("the mail server %(server)s answered %(reply)s", server=server,
+                       reply=f"{exc.smtp_code} {self._text(exc.smtp_error)}"), True)
         if isinstance(exc, ssl.SSLCertVerificationError):
-            return (f"the certificate of the mail server {server} cannot be trusted "
-                    f"({exc.verify_message}); ask your IT for the right host name, or, for a "
-                    "relay on this machine with its own certificate, set verify_tls = false "
-                    "under [email]", True)
+            return (N_("the certificate of the mail server %(server)s cannot be trusted "
+                       "(%(problem)s); ask your IT for the right host name, or, for a relay on "
+                       "this machine with its own certificate, set verify_tls = false under "
+                       "[email]", server=server, problem=str(exc.verify_message)), True)
         if isinstance(exc, ssl.SSLError):
-            return (f"the encrypted connection to {server} failed ({exc.reason or exc}); "
-                    "check security under [email] (starttls for port 587, ssl for 465)", True)
+            return (N_("the encrypted connection to %(server)s failed (%(problem)s); check "
+                       "security under [email] (starttls for port 587, ssl for 465)",
+                       server=server, problem=str(exc.reason or exc)), True)
         if isinstance(exc, socket.gaierror):
-            return (f"the mail server name {email.host} cannot be found; check host under "
-                    "[email] and the network connection", True)
+            return (N_("the mail server name %(host)s cannot be found; check host under "
+                       "[email] and the network connection", host=email.host), True)
         if isinstance(exc, TimeoutError):
-            return (f"the mail server {server} did not answer within {self.timeout:g} seconds; "
-                    "check host and port under [email]", True)
+            return (N_("the mail server %(server)s did not answer within %(seconds)s seconds; "
+                       "check host and port under [email]", server=server,
+                       seconds=f"{self.timeout:g}"), True)
         if isinstance(exc, ConnectionRefusedError):
-            return (f"cannot reach the mail server {server} (connection refused); check host "
-                    "and port under [email], or try again when the server is up", True)
+            return (N_("cannot reach the mail server %(server)s (connection refused); check "
+                       "host and port under [email], or try again when the server is up",
+                       server=server), True)
         if isinstance(exc, OSError):
-            return (f"cannot reach the mail server {server} ({exc.strerror or exc}); check host "
-                    "and port under [email] and the network connection", True)
+            return (N_("cannot reach the mail server %(server)s (%(problem)s); check host and "
+                       "port under [email] and the network connection", server=server,
+                       problem=str(exc.strerror or exc)), True)
         return f"{type(exc).__name__}: {self._text(str(exc))}", True
 
     def _text(self, reply: bytes | str) -> str:
@@ -171,10 +207,10 @@ class Mailer:
             smtp.ehlo()
             if email.security == "starttls":
                 if not smtp.has_extn("starttls"):
-                    raise SendFailure(
-                        f"the mail server {self._server()} does not offer STARTTLS, and "
-                        "reportgen does not send in clear text; set security = \"ssl\" (port "
-                        "465) or ask your IT which to use", fatal=True)
+                    raise SendFailure(N_(
+                        "the mail server %(server)s does not offer STARTTLS, and reportgen "
+                        'does not send in clear text; set security = "ssl" (port 465) or ask '
+                        "your IT which to use", server=self._server()), fatal=True)
                 smtp.starttls(context=context)
                 smtp.ehlo()
             if email.user:
@@ -189,9 +225,21 @@ class Mailer:
         try:
             if self._smtp is None:
                 self._smtp = self._open()
-            refused = self._smtp.sendmail(sender, list(recipients), data)
+            refused = _transmit(self._smtp, sender, list(recipients), data)
         except SendFailure:
             raise
+        except _NoAnswer as lost:
+            reason, _fatal = self.describe(lost.cause)
+            self.close()
+            if _timed_out(lost.cause):
+                why = N_("the mail server %(server)s did not answer within %(seconds)s seconds "
+                         "after the whole message was sent", server=self._server(),
+                         seconds=f"{self.timeout:g}")
+            else:
+                why = N_("the connection to the mail server %(server)s was lost after the "
+                         "whole message was sent, before the server answered",
+                         server=self._server())
+            raise SendFailure(reason, fatal=True, accepted=recipients, uncertain=why) from None
         except (smtplib.SMTPException, OSError) as exc:
             reason, fatal = self.describe(exc)
             if fatal:
@@ -200,8 +248,9 @@ class Mailer:
         if refused:
             accepted = [a for a in recipients if a not in refused]
             listed = ", ".join(f"{a} ({c} {self._text(t)})" for a, (c, t) in refused.items())
-            raise SendFailure(f"delivered to {', '.join(accepted)}, but the mail server "
-                              f"refused {listed}; correct the address(es)", fatal=False,
+            raise SendFailure(N_("delivered to %(accepted)s, but the mail server refused "
+                                 "%(refused)s; correct the address(es)",
+                                 accepted=", ".join(accepted), refused=listed), fatal=False,
                               accepted=accepted)
         return list(recipients)
 
@@ -238,6 +287,57 @@ def _login(smtp: smtplib.SMTP, user: str, password: str) -> None:
         raise smtplib.SMTPAuthenticationError(code, reply)
 
 
+def _timed_out(exc: BaseException) -> bool:
+    """Whether a lost connection is a read that timed out (smtplib wraps the timeout)."""
+    cause = exc.__cause__ or exc.__context__
+    return isinstance(cause, TimeoutError) or "timed out" in str(exc)
+
+
+def _transmit(smtp: smtplib.SMTP, sender: str, recipients: list[str],
+              data: bytes) -> dict[str, tuple[int, bytes]]:
+    """``smtp.sendmail``, step by step, so that a lost answer to DATA is told apart.
+
+    Returns the refused recipients (as ``sendmail`` does); raises :class:`_NoAnswer` when
+    the connection fails after the message and its final ``.`` were sent.
+    """
+    smtp.ehlo_or_helo_if_needed()
+    options = [f"size={len(data)}"] if smtp.does_esmtp and smtp.has_extn("size") else []
+    code, reply = smtp.mail(sender, options)
+    if code != 250:
+        if code == 421:
+            smtp.close()
+        else:
+            smtp.rset()
+        raise smtplib.SMTPSenderRefused(code, reply, sender)
+    refused: dict[str, tuple[int, bytes]] = {}
+    for address in recipients:
+        code, reply = smtp.rcpt(address)
+        if code not in (250, 251):
+            refused[address] = (code, reply)
+        if code == 421:
+            smtp.close()
+            raise smtplib.SMTPRecipientsRefused(refused)
+    if len(refused) == len(recipients):
+        smtp.rset()
+        raise smtplib.SMTPRecipientsRefused(refused)
+    code, reply = smtp.docmd("data")
+    if code != 354:
+        raise smtplib.SMTPDataError(code, reply)
+    body = re.sub(rb"(?m)^\.", b"..", data)
+    if not body.endswith(b"\r\n"):
+        body += b"\r\n"
+    smtp.send(body + b".\r\n")
+    try:
+        code, reply = smtp.getreply()
+    except (smtplib.SMTPServerDisconnected, OSError) as exc:
+        raise _NoAnswer(exc) from exc
+    if code != 250:
+        if code != 421:
+            smtp.rset()
+        raise smtplib.SMTPDataError(code, reply)
+    return refused
+
+
 def _code(exc: BaseException) -> int | None:
     """The SMTP reply code an exception carries (the first recipient's for a refusal)."""
     if isinstance(exc, smtplib.SMTPResponseException):
@@ -260,19 +360,22 @@ class DeliveryReport:
 
     sent: list[str] = field(default_factory=list)
     failed: list[str] = field(default_factory=list)
+    uncertain: list[str] = field(default_factory=list)
 
 
 
 def deliver(items: Sequence[tuple[Outgoing, bytes]], *, mailer: Mailer, sender: str,
             ledger: Ledger, now: Callable[[], dt.datetime],
-            echo: Callable[[str, bool], None]) -> DeliveryReport:
+            echo: Callable[[str, bool], None], all_option: str = "ALL",
+            lang: str = "en") -> DeliveryReport:
     """Send each message, recording each delivery in the ledger before the next one."""
     report = DeliveryReport()
     fatal: str | None = None
     for item, data in items:
         if fatal is not None:
             report.failed.append(item.label)
-            echo(f"{item.label}: not sent — {fatal}", True)
+            echo(tr("%(pack)s: not sent — %(reason)s", lang, pack=item.label, reason=fatal),
+                 True)
             continue
         try:
             accepted = mailer.send(sender, item.recipients, data)
@@ -282,19 +385,35 @@ def deliver(items: Sequence[tuple[Outgoing, bytes]], *, mailer: Mailer, sender: 
             if exc.fatal:
                 fatal = exc.reason
         if accepted:
-            ledger.record({
+            entry = {
                 "key": item.key, "pack": f"{item.stem}.pdf", "attachment": item.pdf_name,
                 "sha256": item.sha256, "fingerprint": item.fingerprint,
                 "recipients": accepted, "subject": item.subject,
                 "sent": now().isoformat(timespec="seconds"),
-            })
-        if failure is None:
+            }
+            if failure is not None and failure.uncertain:
+                entry["status"] = UNCERTAIN
+            ledger.record(entry)
+        if failure is not None and failure.uncertain:
+            report.uncertain.append(item.label)
+            echo(tr("%(pack)s: uncertain — %(why)s, so it may have been delivered; the ledger "
+                    'records it as "uncertain" and it is not sent again by itself. Ask '
+                    "%(recipients)s whether it arrived; if not, `reportgen send --resend "
+                    "%(region)s` sends it again", lang, pack=item.label, why=failure.uncertain,
+                    recipients=", ".join(accepted),
+                    region=shell_word(item.key or all_option)), True)
+        elif failure is None:
             report.sent.append(item.label)
-            echo(f"{item.label}: sent to {', '.join(accepted)}", False)
-        else:
+            echo(tr("%(pack)s: sent to %(recipients)s", lang, pack=item.label,
+                    recipients=", ".join(accepted)), False)
+        elif accepted:
             report.failed.append(item.label)
             # A partial refusal's reason already says whom it was delivered to.
-            echo(f"{item.label}: {'' if accepted else 'not sent — '}{failure.reason}", True)
+            echo(tr("%(pack)s: %(reason)s", lang, pack=item.label, reason=failure.reason), True)
+        else:
+            report.failed.append(item.label)
+            echo(tr("%(pack)s: not sent — %(reason)s", lang, pack=item.label,
+                    reason=failure.reason), True)
     return report
 
 
@@ -304,24 +423,27 @@ def password_for(email: Any, environ: Mapping[str, str]) -> str | None:
         return None
     password = environ.get(email.password_env, "")
     if not password:
-        raise EnvironmentFailure(
-            f"the mail server password is not set: put it in the environment variable "
-            f"{email.password_env} (reportgen never reads it from the settings file)")
+        raise EnvironmentFailure(N_(
+            "the mail server password is not set: put it in the environment variable "
+            "%(variable)s (reportgen never reads it from the settings file)",
+            variable=email.password_env))
     return password
 
 
 def check_email_settings(email: Any, *, dry_run: bool) -> None:
     """ConfigError naming the first missing or unsafe [email] setting."""
     if not email.sender:
-        raise ConfigError('[email] sender is not set; add sender = "reports@example.com" under '
-                          "[email] in the settings file (reportgen.toml)")
+        raise ConfigError(N_('[email] sender is not set; add sender = "reports@example.com" '
+                             "under [email] in the settings file (reportgen.toml)"))
     sender_address(email.sender)
     if dry_run:
         return
     if not email.host:
-        raise ConfigError('[email] host is not set; add host = "smtp.example.com" (and port, '
-                          "security, user) under [email] in the settings file (reportgen.toml)")
+        raise ConfigError(N_('[email] host is not set; add host = "smtp.example.com" (and port, '
+                             "security, user) under [email] in the settings file "
+                             "(reportgen.toml)"))
     if email.user and email.security == "none" and not is_loopback(email.host):
-        raise ConfigError(
-            f'[email] security = "none" would send the password unencrypted to {email.host}; '
-            'use security = "starttls" or "ssl", or remove user for a relay that needs no login')
+        raise ConfigError(N_(
+            '[email] security = "none" would send the password unencrypted to %(host)s; use '
+            'security = "starttls" or "ssl", or remove user for a relay that needs no login',
+            host=email.host))

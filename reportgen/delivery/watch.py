@@ -15,11 +15,14 @@ the caller's ``on_change``. Decisions:
   onto a network share may write without events). Changes that arrive while ``on_change``
   runs are kept for the next round.
 * **Stopping.** ``stop`` (a :class:`threading.Event`) ends the loop between rounds; Ctrl-C
-  in the calling thread ends it too. The observer thread is always stopped and joined.
+  in the calling thread ends it too. The observer thread is always stopped and joined;
+  what watchdog logs while it is being torn down (an emitter stopped in the middle of a read
+  logs an error, in English) is not shown: it says nothing about the month's inputs.
 """
 
 from __future__ import annotations
 
+import logging
 import os
 import threading
 import time
@@ -39,6 +42,13 @@ POLL = 0.05
 _IGNORED_EVENTS = frozenset({"opened", "closed_no_write"})
 
 _Stat = tuple[int, int] | None
+#: The loggers of watchdog's observers (each module logs under its own name).
+_OBSERVER_LOGGERS = ("watchdog.observers", "watchdog.observers.inotify",
+                     "watchdog.observers.inotify_c", "watchdog.observers.polling", "fsevents")
+
+
+def _drop(_record: logging.LogRecord) -> bool:
+    return False
 
 
 def is_watched(path: Path, inputs: Path) -> bool:
@@ -153,5 +163,13 @@ def watch_inputs(inputs: Path, on_change: Callable[[Sequence[Path]], Any], *,
                 return
             on_change(batch)
     finally:
-        observer.stop()
-        observer.join(timeout=5)
+        # A logger's filter sees only what that logger itself logs, hence one per module.
+        loggers = [logging.getLogger(name) for name in _OBSERVER_LOGGERS]
+        for logger in loggers:
+            logger.addFilter(_drop)
+        try:
+            observer.stop()
+            observer.join(timeout=5)
+        finally:
+            for logger in loggers:
+                logger.removeFilter(_drop)

@@ -30,7 +30,7 @@ from typing import Any
 
 from reportgen import __version__
 from reportgen.errors import EnvironmentFailure, ReportgenError
-from reportgen.i18n import N_, Term, Text
+from reportgen.i18n import N_, Join, Term, Text
 from reportgen.outputs.manifest import (
     MANIFEST,
     analysis_fingerprint,
@@ -400,7 +400,7 @@ def build_jobs(analysis: Any, selection: Selection) -> list[Job]:
             if unknown:
                 raise ReportgenError(N_("--region %(region)s: no such region; the regions are "
                                         "%(regions)s", region=unknown[0],
-                                        regions=", ".join(regions)))
+                                        regions=Join(regions)))
             chosen_regions: list[str | None] = list(dict.fromkeys(selection.regions))
         else:
             chosen_regions = [*regions, None]

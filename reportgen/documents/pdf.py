@@ -18,11 +18,13 @@ import ctypes
 import ctypes.util
 import datetime as dt
 import mimetypes
+import os
 import shutil
 import subprocess
 from functools import lru_cache
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from typing import Any
+from urllib.parse import quote, unquote, urlsplit
 from urllib.request import url2pathname
 
 from weasyprint import HTML
@@ -91,6 +93,30 @@ def _w3c_datetime(moment: dt.datetime) -> str:
     return text.replace("+00:00", "Z")
 
 
+#: The folders of the month's documents: a link into one of them points at the PDF.
+_DOCUMENT_FOLDERS = ("packs", "plans")
+
+
+def _relative(link: tuple[Any, ...], base: str) -> tuple[Any, ...]:
+    """A link the HTML wrote relative, relative again; a sibling document's HTML → its PDF.
+
+    WeasyPrint resolves every href against the base (the assets folder); a file path it made
+    so is written back relative to that folder, so a copied or e-mailed folder of documents
+    keeps its links. Other links are left as they are.
+    """
+    kind, target = link[0], link[1]
+    if kind != "external" or not isinstance(target, str) or not target.startswith("file:"):
+        return link
+    if not base.startswith("file:"):
+        return link
+    path = url2pathname(urlsplit(target).path)
+    relative = Path(os.path.relpath(path, url2pathname(urlsplit(base).path))).as_posix()
+    parts = relative.split("/")
+    if (len(parts) >= 2 and parts[-2] in _DOCUMENT_FOLDERS and relative.endswith(".html")):
+        relative = relative[: -len(".html")] + ".pdf"
+    return (kind, quote(relative), *link[2:])
+
+
 def render_pdf(
     html: str,
     *,
@@ -111,7 +137,8 @@ def render_pdf(
     metadata = document.metadata
     metadata.attachments = []  # <link rel="attachment">
     for page in document.pages:  # <a rel="attachment">
-        page.links[:] = [link for link in page.links if link[0] != "attachment"]
+        page.links[:] = [_relative(link, base) for link in page.links
+                         if link[0] != "attachment"]
     metadata.title = title
     metadata.lang = HTML_LANG[lang]
     metadata.generator = f"reportgen {__version__}"

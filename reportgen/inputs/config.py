@@ -99,6 +99,32 @@ class RagConfig(_Section):
     amber: float = Field(0.9, gt=0)
 
 
+class DriversConfig(_Section):
+    """The bridge chart of the review pack: how many clients it names each way."""
+
+    #: Named bars up and down: the largest positive and the largest negative contributions.
+    named_bars: int = Field(5, ge=1, le=20)
+
+
+class LandingConfig(_Section):
+    """The year-end landing: its method (one so far, so a later one can be chosen by name)."""
+
+    method: Literal["last_year_shape"] = "last_year_shape"
+
+
+class CoverageConfig(_Section):
+    """Pipeline coverage marks: green at or above ``green``, amber at or above ``amber``."""
+
+    @model_validator(mode="after")
+    def _amber_below_green(self) -> CoverageConfig:
+        if self.amber > self.green:
+            raise ValueError(N_("amber must not be above green"))
+        return self
+
+    green: float = Field(1.0, gt=0)
+    amber: float = Field(0.7, gt=0)
+
+
 class LimitsConfig(_Section):
     """Resource limits that protect a run from hostile or broken files."""
 
@@ -149,6 +175,9 @@ class Config(_Section):
     lifecycle: LifecycleConfig = LifecycleConfig()
     screen: ScreenConfig = ScreenConfig()
     rag: RagConfig = RagConfig()
+    drivers: DriversConfig = DriversConfig()
+    landing: LandingConfig = LandingConfig()
+    coverage: CoverageConfig = CoverageConfig()
     limits: LimitsConfig = LimitsConfig()
     email: EmailConfig = EmailConfig()
     report: ReportConfig = ReportConfig()

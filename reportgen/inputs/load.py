@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from reportgen.i18n import N_, Join, Term
+from reportgen.i18n import N_, Join
 from reportgen.inputs.config import Config
 from reportgen.inputs.issues import Issue, IssueLog, Severity
 from reportgen.inputs.model import Dataset, InputFile
@@ -111,6 +111,7 @@ def discover(inputs: Path, log: IssueLog) -> list[Path]:
         )
         return []
     files = []
+    lock_files: list[str] = []  # Office owner files and hidden temp files, named if alone
     for path in sorted(inputs.iterdir()):
         if not path.is_file():
             continue
@@ -123,13 +124,25 @@ def discover(inputs: Path, log: IssueLog) -> list[Path]:
             )
         elif not is_ignored_file(path):
             files.append(path)
+        elif path.name.startswith((".", "~$")) or path.name.endswith(("#", "~")):
+            lock_files.append(printable(path.name))
     if not files and not log.errors:
-        log.error(
-            N_("the inputs folder %(folder)s holds no workbook (.xlsx, .xlsm, .xls, .ods or "
-               ".csv)", folder=inputs),
-            hint=N_("copy the month's workbooks into it"),
-            code="no_inputs",
-        )
+        if lock_files:
+            log.error(
+                N_("the inputs folder %(folder)s holds only Office lock files or hidden temp "
+                   "files (%(files)s), no workbook", folder=inputs,
+                   files=Join(technical(name) for name in lock_files)),
+                hint=N_("copy the workbooks themselves into it; a lock file such as ~$book.xlsx "
+                        "only means that the workbook was open in Excel or WPS"),
+                code="no_inputs",
+            )
+        else:
+            log.error(
+                N_("the inputs folder %(folder)s holds no workbook (.xlsx, .xlsm, .xls, .ods or "
+                   ".csv)", folder=inputs),
+                hint=N_("copy the month's workbooks into it"),
+                code="no_inputs",
+            )
     return files
 
 
@@ -604,6 +617,21 @@ def _found_sheets(found: list[object]) -> Join:
     return Join(found, {"en": "; ", "zh": "；"})
 
 
+def _files_read(read: list[tuple[str, list[tuple[str, SheetKind | None]]]]) -> Join:
+    """Each file read, with its sheets and the kind each was taken for (or "not used")."""
+    entries: list[object] = []
+    for file, sheets in read:
+        if not sheets:
+            entries.append(N_("%(file)s (no sheet could be read)", file=file))
+            continue
+        shown = Join(
+            N_('"%(sheet)s": %(kind)s', sheet=sheet, kind=kind_term(kind)) if kind is not None
+            else N_('"%(sheet)s": not used', sheet=sheet)
+            for sheet, kind in sheets)
+        entries.append(N_("%(file)s (sheets %(sheets)s)", file=file, sheets=shown))
+    return _found_sheets(entries)
+
+
 def _with_unread(message: str, hint: str, unread: list[object]) -> tuple[str, str]:
     """A missing-sheet message and hint that first name what could not be read."""
     return (N_("%(problem)s; could not be read: %(unread)s", problem=message,
@@ -617,6 +645,7 @@ def _load_inputs(inputs: Path, config: Config, *, month: pd.Period | None) -> Da
     refs: list[SheetRef] = []
     files: list[InputFile] = []
     unread: list[object] = []  # files and sheets the reader refused
+    read: list[tuple[str, list[tuple[str, SheetKind | None]]]] = []  # each file's sheets
     for path in discover(inputs, log):
         # File and sheet names reach the terminal in every message: no escape sequences.
         name = printable(path.name)
@@ -630,6 +659,8 @@ def _load_inputs(inputs: Path, config: Config, *, month: pd.Period | None) -> Da
         date1904 = any(s.date1904 for s in sheets)
         file_refs = classify_sheets(name, sheets, config, log, date1904)
         refs.extend(file_refs)
+        taken = {r.raw.name: r.kind for r in file_refs}
+        read.append((name, [(s.name, taken.get(s.name)) for s in sheets]))
         files.append(InputFile(
             name=name, sha256=file_sha256(path), size=path.stat().st_size,
             sheets=tuple((r.raw.name, r.kind.name) for r in file_refs),
@@ -657,15 +688,10 @@ def _load_inputs(inputs: Path, config: Config, *, month: pd.Period | None) -> Da
     clients_derived = False
     if "sales" not in tables:
         if files and not any(r.kind.name == "sales" for r in refs):
-            found: list[object] = [
-                Term(f"{file}: {sheet}", words={"zh": f"{file}：“{sheet}”"})
-                for file, sheet in sorted({(r.file, r.raw.name) for r in refs},
-                                          key=lambda place: f"{place[0]}: {place[1]}")
-            ] or [N_("no sheet reportgen uses")]
+            found = _files_read(read)
             hint: str = N_('name the sheet with the sales lines "Sales" (or 销售), or map it under '
                       "[sheets] in reportgen.toml")
-            message: str = N_("no Sales sheet was found; sheets found: %(found)s",
-                         found=_found_sheets(found))
+            message: str = N_("no Sales sheet was found; files read: %(found)s", found=found)
             if unread:
                 # The sales lines are most likely in what was refused: say so first.
                 message, hint = _with_unread(message, hint, unread)

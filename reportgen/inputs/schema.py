@@ -193,6 +193,7 @@ SHEETS: dict[str, SheetKind] = {
                 C("margin_pct", "percent", "毛利率"),
                 C("competitor", "text", "竞争对手"),
                 *(C(q, "score", *_QUESTION_SYNONYMS[q]) for q in QUESTIONS),
+                C("closed", "date", "成交日期", "关闭日期", "close_date", "closed_on"),
             ),
         ),
         SheetKind(

@@ -1,6 +1,7 @@
 """manifest.json: what a month's run read, with which settings, and what it wrote.
 
-It lists the input files with their SHA-256, the options, the counts and warnings, the
+It lists the input files with their SHA-256, the options (with ``inputs``, the absolute folder
+the files were read from, so ``send`` checks the packs against the very same files), the counts and warnings, the
 analysis workbooks and every document with its fingerprint and date; a rerun reads it to
 know what is already up to date.
 """
@@ -29,6 +30,13 @@ def read_manifest(folder: Path) -> dict[str, Any]:
     except (OSError, ValueError):
         return {}
     return data if isinstance(data, dict) else {}
+
+
+def recorded_inputs(manifest: dict[str, Any]) -> Path | None:
+    """The absolute inputs folder the run read (None for a manifest that does not say)."""
+    options = manifest.get("options")
+    folder = options.get("inputs") if isinstance(options, dict) else None
+    return Path(folder) if isinstance(folder, str) and folder else None
 
 
 def previous_outputs(manifest: dict[str, Any]) -> dict[str, dict[str, Any]]:

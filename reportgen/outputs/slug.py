@@ -65,9 +65,11 @@ def slugify(text: str, *, max_length: int = 60) -> str:
     # so "ＣＯＭ¹" is recognised as the reserved name it is.
     # Case is kept (client ids read as written); reserved names are matched ignoring case.
     folded = unicodedata.normalize("NFKC", str(text))
-    chars = [_replacement(c) for c in folded]
+    # Dropping a control character can bring a letter and its combining mark together
+    # ("A\u202a\u0300"): compose them again, so a slug of a slug is the same slug.
+    chars = unicodedata.normalize("NFKC", "".join(_replacement(c) for c in folded))
     # Collapse runs of separators and trim them at both ends (no leading dash or dot).
-    slug = "-".join(part for part in "".join(chars).split("-") if part)
+    slug = "-".join(part for part in chars.split("-") if part)
     # A combining mark has no letter to sit on at the front of a name; drop it.
     while slug and unicodedata.category(slug[0]).startswith("M"):
         slug = slug[1:].lstrip("-")

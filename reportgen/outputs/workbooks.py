@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from reportgen.analysis.drivers import DRIVERS_COLUMNS
 from reportgen.analysis.kpis import METRICS_COLUMNS
 from reportgen.analysis.pipeline import Analysis
 from reportgen.inputs.issues import Issue
@@ -25,7 +26,10 @@ OPPORTUNITY_COLUMNS = (
     "weighted_value", "open_questions",
 )
 #: The analysis workbooks, by file name.
-WORKBOOKS = ("tiers.xlsx", "metrics.xlsx", "opportunities.xlsx", "data-quality.xlsx")
+WORKBOOKS = ("tiers.xlsx", "metrics.xlsx", "opportunities.xlsx", "data-quality.xlsx",
+             "drivers.xlsx")
+#: The year figures metrics.xlsx's region sheet carries after the month's (issue 14).
+YEAR_COLUMNS = ("year_landing", "year_target", "year_gap", "pipeline_coverage")
 #: data-quality.xlsx's columns (SPEC, "Outputs").
 QUALITY_COLUMNS = ("severity", "file", "sheet", "row", "column", "value", "message", "hint")
 
@@ -50,6 +54,20 @@ def _money_formats(frame: pd.DataFrame) -> dict[str, str]:
     formats.pop("share_of_wallet", None)
     formats["share_of_wallet"] = "percent"
     return {k: v for k, v in formats.items() if k in frame.columns}
+
+
+def region_sheet(analysis: Analysis) -> pd.DataFrame:
+    """metrics.xlsx's region sheet: SPEC's columns, the other month figures, then the year's."""
+    by_region = analysis.kpis.by_region
+    columns = [*METRICS_COLUMNS, *[c for c in by_region.columns if c not in METRICS_COLUMNS]]
+    year = analysis.landing.set_index("region")[list(YEAR_COLUMNS)]
+    joined = by_region[columns].join(year, on="region")
+    return joined.reset_index(drop=True)
+
+
+def drivers_sheet(analysis: Analysis) -> pd.DataFrame:
+    """drivers.xlsx's first sheet: one row per contribution (DRIVERS_COLUMNS, then status)."""
+    return analysis.drivers[list(DRIVERS_COLUMNS)].reset_index(drop=True)
 
 
 def opportunities_sheet(screened: pd.DataFrame) -> pd.DataFrame:
@@ -87,7 +105,7 @@ def quality_sheet(issues: tuple[Issue, ...], lang: str = "en") -> pd.DataFrame:
 
 def write_workbooks(analysis: Analysis, dataset: Dataset, folder: Path,
                     generated: dt.datetime, *, lang: str = "en") -> list[Path]:
-    """Write tiers, metrics, opportunities and data-quality workbooks; return their paths.
+    """Write tiers, metrics, opportunities, data-quality and drivers workbooks; return paths.
 
     ``lang`` is the language of data-quality.xlsx's messages and hints.
     """
@@ -113,13 +131,11 @@ def write_workbooks(analysis: Analysis, dataset: Dataset, folder: Path,
     kpis = analysis.kpis
     lead = ["region", "account_manager"]
     by_manager_cols = [*lead, *[c for c in kpis.by_manager.columns if c not in lead]]
-    by_region_cols = [*METRICS_COLUMNS,
-                      *[c for c in kpis.by_region.columns if c not in METRICS_COLUMNS]]
     write("metrics.xlsx", [
-        ("regions", kpis.by_region[by_region_cols]),
+        ("regions", region_sheet(analysis)),
         ("managers", kpis.by_manager[by_manager_cols]),
         ("complaints", kpis.complaints_by_department),
-    ])
+    ], {"year_landing": "stored_money", "year_gap": "stored_money", "pipeline_coverage": "0.00"})
     if analysis.opportunities is not None:
         opp = opportunities_sheet(analysis.opportunities)
     else:
@@ -129,4 +145,7 @@ def write_workbooks(analysis: Analysis, dataset: Dataset, folder: Path,
     write("data-quality.xlsx", [("problems", quality_sheet(dataset.issues + analysis.notes,
                                                            lang))],
           {"amount": "stored_money"})
+    write("drivers.xlsx", [("drivers", drivers_sheet(analysis))],
+          {"actual": "stored_money", "comparator": "stored_money",
+           "contribution": "stored_money"})
     return written

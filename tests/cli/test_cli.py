@@ -44,7 +44,8 @@ def test_check_missing_sheet_exits_1_with_one_line_error(runner, tmp_path):
     write_xlsx(tmp_path / "book.xlsx", {"Clients": CLIENTS})
     result = runner.invoke(cli, ["check", "--inputs", str(tmp_path)])
     assert result.exit_code == 1
-    assert "error: no Sales sheet was found; sheets found: book.xlsx: Clients" in result.output
+    assert ('error: no Sales sheet was found; files read: book.xlsx (sheets "Clients": '
+            'Clients)') in result.output
     assert result.output.strip().splitlines()[-1] == (
         "Error: the inputs have 1 error(s); see the messages above")
     assert "Traceback" not in result.output
@@ -134,3 +135,50 @@ def test_demo_writes_the_sample_into_an_empty_folder_only(runner, tmp_path):
     assert "wrote sample" not in again.output
     assert {p: hashlib.sha256(p.read_bytes()).hexdigest() for p in inputs.iterdir()} == hashes
 
+
+
+def _folder_without_sales(folder):
+    """Two workbooks, neither with a Sales sheet: one with clients, one with an orders sheet."""
+    write_xlsx(folder / "clients.xlsx", {"客户": CLIENTS, "Notes": [["prepared by"]]})
+    write_xlsx(folder / "orders.xlsx", {"Orders": SALES})
+
+
+def test_no_sales_sheet_lists_each_file_and_sheet_in_english(runner, tmp_path):
+    _folder_without_sales(tmp_path)
+    result = runner.invoke(cli, ["check", "--inputs", str(tmp_path), "--lang", "en"])
+    assert result.exit_code == 1
+    assert (
+        'error: no Sales sheet was found; files read: clients.xlsx (sheets "客户": Clients, '
+        '"Notes": not used); orders.xlsx (sheets "Orders": not used) — name the sheet with the '
+        'sales lines "Sales" (or 销售), or map it under [sheets] in reportgen.toml'
+    ) in result.output.splitlines()
+    assert "Traceback" not in result.output
+
+
+def test_no_sales_sheet_lists_each_file_and_sheet_in_chinese(runner, tmp_path):
+    _folder_without_sales(tmp_path)
+    result = runner.invoke(cli, ["check", "--inputs", str(tmp_path), "--lang", "zh"])
+    assert result.exit_code == 1
+    assert (
+        "错误：找不到销售表；读取的文件：clients.xlsx（工作表：“客户”按客户表读取、“Notes”未使用）；"
+        "orders.xlsx（工作表：“Orders”未使用）——请把存放销售明细的工作表命名为“销售”（或 Sales），"
+        "或在 reportgen.toml 的 [sheets] 下做对应设置"
+    ) in result.output.splitlines()
+
+
+@pytest.mark.parametrize("lang, line", [
+    ("en", "error: the inputs folder {folder} holds only Office lock files or hidden temp files "
+           "(.book.xlsx, .~lock.book.xlsx#, ~$book.xlsx), no workbook — copy the workbooks "
+           "themselves into it; a lock file such as ~$book.xlsx only means that the workbook "
+           "was open in Excel or WPS"),
+    ("zh", "错误：输入文件夹 {folder} 中只有 Office 锁定文件或隐藏的临时文件（“.book.xlsx”、"
+           "“.~lock.book.xlsx#”、“~$book.xlsx”），没有工作簿——请把工作簿本身复制进来；~$book.xlsx "
+           "这样的锁定文件只说明该工作簿当时在 Excel 或 WPS 中打开着"),
+])
+def test_folder_of_only_lock_files_says_so(runner, tmp_path, lang, line):
+    (tmp_path / "~$book.xlsx").write_bytes(b"\x05Owner" + bytes(160))
+    (tmp_path / ".~lock.book.xlsx#").write_text("user,host,/tmp,31.10.2026 12:00;\n")
+    write_xlsx(tmp_path / ".book.xlsx", {"Sales": SALES})
+    result = runner.invoke(cli, ["check", "--inputs", str(tmp_path), "--lang", lang])
+    assert result.exit_code == 1
+    assert line.format(folder=tmp_path) in result.output.splitlines()

@@ -228,9 +228,14 @@ def test_english_help_is_unchanged(runner):
 @pytest.mark.parametrize(("text", "width", "lines"), [
     ("读取并检查工作簿，列出发现的每一个问题。", 20,
      ["读取并检查工作簿，列", "出发现的每一个问题。"]),
-    # Closing punctuation never starts a line; a Latin word is not cut.
-    ("一二三四五六七八九，十", 18, ["一二三四五六七八九，", "十"]),
+    # Closing punctuation never starts a line, nor hangs past the width: it takes the
+    # character before it along. A Latin word is not cut.
+    ("一二三四五六七八九，十", 18, ["一二三四五六七八", "九，十"]),
+    ("一二三四五六七八）。十", 16, ["一二三四五六七", "八）。十"]),
     ("写入 index.html 文件", 12, ["写入", "index.html", "文件"]),
+    # Opening punctuation never ends a line: it goes on with the word after it.
+    ("说明文字。 [默认：2.0]", 12, ["说明文字。", "[默认：2.0]"]),
+    ("一二三四五六七八（九十", 16, ["一二三四五六七八", "（九十"]),
 ])
 def test_wrap_by_display_width(text, width, lines):
     assert language.wrap(text, width) == lines
@@ -279,3 +284,85 @@ def test_init_in_chinese_sets_chinese_and_check_and_run_speak_it(runner, tmp_pat
     assert "正在生成文档" in run.output  # the progress bar's label
     assert "客户分级（共 3 个客户）：" in run.output
     assert re.search(r"已写入 \d+ 个文件，0 个未变化", run.output)
+
+
+def test_chinese_help_for_watch(runner):
+    result = runner.invoke(cli, ["watch", "--help"], env={"LANG": "zh_CN.UTF-8", "LC_ALL": None},
+                           prog_name="reportgen")
+    assert result.exit_code == 0
+    lines = result.output.splitlines()
+    assert lines[:3] == ["用法： reportgen watch [OPTIONS]", "",
+                         "  每当输入文件夹中的工作簿有改动，就重新生成本月的文档。"]
+    assert "无法使用的工作簿会被报告出来，监视照常继续。按 Ctrl-C 停止。" in result.output
+    settle = next(i for i, line in enumerate(lines) if line.startswith("  --settle SECONDS"))
+    assert "".join(line.strip() for line in lines[settle:settle + 2]) == (
+        "--settle SECONDS       工作簿改动后须保持多少秒不再变化，才重新生成文档。 "
+        "[默认：2.0; x>0]")
+    # An opening bracket never ends a line.
+    assert not [line for line in lines if line.rstrip().endswith(("[", "（"))]
+    assert max(language.display_width(line) for line in lines) <= 80
+    assert not re.search(r"[A-Za-z]{3,} [a-z]{3,} [a-z]{3,}", result.output)
+
+
+# --------------------------------------------------------------------------- a whole month
+
+@pytest.mark.slow
+def test_a_chinese_month(runner, tmp_path, monkeypatch):
+    """LANG=zh_CN.UTF-8, no --lang: init, check, run and watch say every line in Chinese."""
+    from tests.delivery.test_watch import WatchProcess, chinese_environment
+    from tests.inputs.test_hostile import chinese_line_problem
+
+    monkeypatch.chdir(tmp_path)
+    env = {"LANG": "zh_CN.UTF-8", "LC_ALL": None, "LC_MESSAGES": None, "LANGUAGE": None}
+    printed: list[str] = []
+    for args in (["init"], ["check"], ["run", "--format", "html", "--jobs", "1"]):
+        result = runner.invoke(cli, args, env=env)
+        assert result.exit_code == 0, result.output
+        printed += _lines(result)
+    assert printed[:2] == ["已写入 inputs/示例.xlsx", "已写入 reportgen.toml"]
+    assert "已写入 6 个文件，0 个未变化，位于 outputs/2026-10；请打开 outputs/2026-10/index.html" \
+        in printed
+
+    workbook = tmp_path / "inputs" / "示例.xlsx"
+    broken = tmp_path / "inputs" / "坏.xlsx"
+    watch = WatchProcess(["--format", "html", "--jobs", "1", "--settle", "0.2"], cwd=tmp_path,
+                         env=chinese_environment())
+    try:
+        started = watch.until(lambda line: line.startswith("正在监视"))
+        assert started[0] == "正在根据 inputs 生成文档"
+        assert started[-2:] == ["2026-10 自上次运行以来没有变化：未写入任何文件；请打开 "
+                                "outputs/2026-10/index.html",
+                                "正在监视 inputs 中的改动；按 Ctrl-C 停止。"]
+        workbook.write_bytes(workbook.read_bytes())  # saved again, unchanged
+        saved = watch.until(lambda line: line.endswith("index.html"))
+        assert re.fullmatch(r"\[\d\d:\d\d:\d\d\] 有改动：示例\.xlsx；正在重新生成文档", saved[0])
+        assert saved[-1] == "2026-10 自上次运行以来没有变化：未写入任何文件；请打开 " \
+                            "outputs/2026-10/index.html"
+        broken.write_bytes(b"not a workbook at all")
+        failed = watch.until(lambda line: line.startswith("仍在监视"))
+        assert ("错误：坏.xlsx：该文件不是 Excel 工作簿（看起来是 CSV 或文本文件）——如果这是 "
+                "CSV 文件，请把文件名改为以 .csv 结尾") in failed
+        assert failed[-2:] == ["错误：输入数据有 1 个错误；请查看上面的提示",
+                               "仍在监视 inputs：请改正工作簿后重新保存。"]
+        broken.unlink()
+        fixed = watch.until(lambda line: line.endswith("index.html"))
+        assert re.fullmatch(r"\[\d\d:\d\d:\d\d\] 有改动：坏\.xlsx；正在重新生成文档", fixed[0])
+        assert watch.stop() == ["已停止监视。"]
+    finally:
+        watch.close()
+    assert watch.process.returncode == 0, watch.lines
+    printed += watch.lines
+
+    names = {str(tmp_path), "示例.xlsx", "坏.xlsx", "示例", "坏"}
+    wrong = [(line, why) for line in printed if (why := chinese_line_problem(line, names))]
+    assert wrong == []
+
+
+def test_a_list_in_a_chinese_message_is_joined_the_chinese_way(runner, tmp_path):
+    from tests.delivery.test_send import write_tiny_inputs
+
+    inputs = write_tiny_inputs(tmp_path / "inputs")
+    result = runner.invoke(cli, ["pack", "--inputs", str(inputs), "--out", str(tmp_path / "out"),
+                                 "--region", "华北", "--lang", "zh", "--quiet"])
+    assert result.exit_code == 1
+    assert _lines(result)[-1] == "错误：--region 华北：没有这个区域；现有区域为 East、华南"

@@ -206,15 +206,16 @@ class Recorder:
     received: list[Received] = field(default_factory=list)
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if self.hang_up_after is not None and len(self.received) >= self.hang_up_after:
+            # Before the message: it cannot have been delivered, so it is simply not sent.
+            server.transport.close()
+            return "421 going away"
         if address in self.refuse:
             return f"550 5.1.1 <{address}>: mailbox unavailable"
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
-        if self.hang_up_after is not None and len(self.received) >= self.hang_up_after:
-            server.transport.close()
-            return "421 going away"
         raw = envelope.original_content or envelope.content
         self.received.append(Received(
             envelope.mail_from, list(envelope.rcpt_tos),
@@ -743,7 +744,7 @@ def test_send_delivers_each_message_once_and_resend_sends_again(work):
         assert "0 message(s) written; nothing was sent (--dry-run)." in dry.output
         assert list(outbox.iterdir()) == []
 
-        resent = run_cli(send, work.args("--yes", "--resend", "--region", "East"))
+        resent = run_cli(send, work.args("--yes", "--resend", "East"))
         assert resent.exit_code == 0, resent.output
         assert len(recorder.received) == 4
         assert recorder.received[-1].recipients == EAST_TO
@@ -960,9 +961,10 @@ def test_a_region_without_addresses_is_a_warning(work):
                    "`reportgen run --month 2026-10` first"),
         ("errors", "Error: the run of 2026-10 had 2 error(s), so its packs are not sent; "
                    "correct them, run `reportgen run --month 2026-10` again, then send"),
-        ("inputs", "Error: the inputs have changed since the documents of 2026-10 were made "
-                   "(changed: sales-east.xlsx), so the packs may not show them; run "
-                   "`reportgen run --month 2026-10` first, then send again"),
+        ("inputs", "Error: the inputs in {inputs} have changed since the documents of 2026-10 "
+                   "were made (changed: sales-east.xlsx), so the packs do not show them and "
+                   "nothing was sent; make them again with `reportgen run --inputs {inputs} "
+                   "--out {out} --month 2026-10`, then send"),
         ("lang", "Error: the packs of 2026-10 are in English; make them in Chinese first with "
                  "`reportgen pack --month 2026-10 --lang zh`, then send"),
         ("region", "Error: --region North: no such region; the regions are East, 华南 (and ALL "
@@ -988,7 +990,8 @@ def test_what_was_not_made_properly_is_not_sent(work, spoil, message):
         extra = ["--region", "North"]
     result = run_cli(send, work.args("--dry-run", "--month", MONTH, *extra))
     assert result.exit_code == 1
-    assert result.output.strip().splitlines()[-1] == message.format(out=work.out)
+    assert result.output.strip().splitlines()[-1] == message.format(out=work.out,
+                                                                     inputs=work.inputs)
     assert not (work.folder / compose.OUTBOX_NAME).exists()
 
 
@@ -1016,7 +1019,7 @@ def test_a_pack_changed_after_sending_is_not_sent_by_itself(work):
         pdf.write_bytes(pdf.read_bytes() + b"\n% changed\n")
         result = run_cli(send, work.args("--yes", "--region", "East"))
         assert result.exit_code == 0
-        assert "the pack has changed since — --resend sends the new version to everyone" in (
+        assert "the pack has changed since — --resend East sends the new version to everyone" in (
             result.output)
         assert len(recorder.received) == 1
         sent = dt.datetime.fromisoformat(work.ledger()[0]["sent"])

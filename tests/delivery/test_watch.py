@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import queue
+import re
 import shutil
 import signal
 import subprocess
@@ -299,3 +300,135 @@ def test_the_watch_command_stops_cleanly_on_ctrl_c(tmp_path, stop_signal):
     assert process.returncode == 0, err
     assert rest == "Stopped watching.\n"
     assert "Traceback" not in err
+
+
+# --------------------------------------------------------------------------------------------
+# In Chinese
+
+def chinese_environment() -> dict[str, str]:
+    """The environment of a supervisor whose system speaks Chinese (no --lang anywhere)."""
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("LC_ALL", "LC_MESSAGES", "LANGUAGE")}
+    # PYTHONUTF8: the machine need not have the zh_CN locale installed for the pipes to be UTF-8.
+    return {**env, "LANG": "zh_CN.UTF-8", "PYTHONUTF8": "1"}
+
+
+class WatchProcess:
+    """`reportgen watch` run as a supervisor runs it, its stdout and stderr read as one stream."""
+
+    def __init__(self, args: Sequence[str], cwd: Path, env: dict[str, str] | None = None):
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "reportgen", "watch", *args], cwd=cwd, env=env,
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, encoding="utf-8")
+        self._lines: queue.Queue[str | None] = queue.Queue()
+        self.lines: list[str] = []
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
+
+    def _read(self) -> None:
+        assert self.process.stdout is not None
+        for line in self.process.stdout:
+            self._lines.put(line.rstrip("\n"))
+        self._lines.put(None)
+
+    def until(self, wanted, timeout: float = TIMEOUT) -> list[str]:
+        """The lines printed up to and including the first one for which ``wanted`` is true."""
+        got: list[str] = []
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                line = self._lines.get(timeout=max(0.0, deadline - time.monotonic()))
+            except queue.Empty:
+                raise AssertionError(f"watch printed no such line; so far: {got}") from None
+            if line is None:
+                raise AssertionError(f"watch ended early; it printed: {self.lines}")
+            got.append(line)
+            self.lines.append(line)
+            if wanted(line):
+                return got
+
+    def stop(self, stop_signal: int = signal.SIGINT) -> list[str]:
+        """Ctrl-C: the lines printed from now to the end, once the process has ended."""
+        self.process.send_signal(stop_signal)
+        self.process.wait(TIMEOUT)
+        self._reader.join(TIMEOUT)
+        rest = []
+        while (line := self._lines.get_nowait()) is not None:
+            rest.append(line)
+        self.lines += rest
+        return rest
+
+    def close(self) -> None:
+        """Never leave the process behind, whatever the test found."""
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
+
+
+def test_a_watch_failure_is_told_in_chinese(tmp_path, capsys):
+    inputs = write_tiny_inputs(tmp_path / "inputs")
+    (inputs / "坏.xlsx").write_bytes(b"this is not a workbook")
+    settings = Settings(
+        inputs=inputs, out=tmp_path / "out", month=None, lang="zh", formats=("html",), jobs=1,
+        config_path=tmp_path / "reportgen.toml", config_explicit=False, templates=None,
+        quiet=True, verbose=False, debug=False)
+    assert rebuild_month(settings) is False
+    assert capsys.readouterr().err.splitlines() == [
+        "错误：坏.xlsx：该文件不是 Excel 工作簿（看起来是 CSV 或文本文件）——如果这是 CSV 文件，"
+        "请把文件名改为以 .csv 结尾",
+        "错误：输入数据有 1 个错误；请查看上面的提示",
+        f"仍在监视 {inputs}：请改正工作簿后重新保存。",
+    ]
+
+
+@pytest.mark.parametrize(("lang", "expected"), [
+    ("en", ["error: unexpected problem (RuntimeError: boom)",
+            "Still watching {inputs}: correct the workbook and save it again."]),
+    ("zh", ["错误：出现意外问题（“RuntimeError: boom”）",
+            "仍在监视 {inputs}：请改正工作簿后重新保存。"]),
+])
+def test_an_unexpected_failure_while_watching_is_told_and_watching_goes_on(
+        tmp_path, capsys, monkeypatch, lang, expected):
+    import reportgen.cli.month
+
+    def boom(*_args: object, **_kwargs: object) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(reportgen.cli.month, "produce", boom)
+    settings = Settings(
+        inputs=tmp_path, out=tmp_path / "out", month=None, lang=lang, formats=("html",),
+        jobs=1, config_path=tmp_path / "reportgen.toml", config_explicit=False, templates=None,
+        quiet=True, verbose=False, debug=False)
+    assert rebuild_month(settings) is False
+    assert capsys.readouterr().err.splitlines() == [
+        line.format(inputs=tmp_path) for line in expected]
+
+
+def test_a_missing_inputs_folder_is_told_in_chinese(tmp_path):
+    from click.testing import CliRunner
+
+    from reportgen.cli.app import cli
+
+    result = CliRunner().invoke(cli, ["watch", "--inputs", str(tmp_path / "无"), "--lang", "zh"])
+    assert result.exit_code == 1
+    assert result.output == (f"错误：输入文件夹 {tmp_path / '无'} 不存在；请先创建它，或用 "
+                             "--inputs 指定其他文件夹\n")
+
+
+@pytest.mark.slow
+def test_the_watch_command_speaks_chinese(tmp_path):
+    inputs = write_tiny_inputs(tmp_path / "inputs")
+    watch = WatchProcess(["--inputs", str(inputs), "--out", str(tmp_path / "out"), "--format",
+                          "html", "--jobs", "1", "--settle", "0.2", "--quiet", "--lang", "zh"],
+                         cwd=tmp_path)
+    try:
+        assert watch.until(lambda line: line.startswith("正在监视")) == [
+            f"正在根据 {inputs} 生成文档", f"正在监视 {inputs} 中的改动；按 Ctrl-C 停止。"]
+        save_like_excel(inputs / "sales-south.xlsx", south_sales(9_000), tmp_path)
+        changed = watch.until(lambda line: "有改动" in line)
+        assert re.fullmatch(r"\[\d\d:\d\d:\d\d\] 有改动：sales-south\.xlsx；正在重新生成文档",
+                            changed[-1]), changed
+        assert watch.stop() == ["已停止监视。"]
+    finally:
+        watch.close()
+    assert watch.process.returncode == 0, watch.lines

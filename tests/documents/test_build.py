@@ -201,3 +201,19 @@ def test_analyze_twice_rewrites_no_workbook(sample_inputs, tmp_path):
             "manifest.json"} <= set(before)
     run("analyze", "--inputs", str(sample_inputs), "--out", str(out), "--quiet")
     assert mtimes(out / MONTH) == before
+
+
+def test_pack_links_lead_to_plans_that_exist_and_back_to_the_index(html_run):
+    links = 0
+    for pack in (html_run / "packs").glob("*.html"):
+        html = pack.read_text(encoding="utf-8")
+        hrefs = re.findall(r'href="(\.\./[^"#]+)"', html)
+        assert "../index.html" in hrefs, pack.name
+        for href in hrefs:
+            assert (pack.parent / href).resolve().is_file(), (pack.name, href)
+            links += href.startswith("../plans/")
+    assert links > 0
+    index = (html_run / "index.html").read_text(encoding="utf-8")
+    assert 'href="packs/all-regions.html"' in index and 'href="plans/' in index
+    for plan in list((html_run / "plans").glob("*.html"))[:3]:
+        assert 'href="../index.html"' in plan.read_text(encoding="utf-8")

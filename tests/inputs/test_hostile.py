@@ -438,11 +438,16 @@ _BIDI_CONTROL = re.compile("[\u202a-\u202e\u2066-\u2069]")
 PASSWD_MARKERS = ("root:x:0:0", "/bin/bash", "/usr/sbin/nologin", "daemon:x:")
 
 
+#: The only links a PDF may carry: to the month's index, or to a pack's or a plan's PDF.
+SIBLING_LINK = re.compile(r"\.\./(?:index\.html|(?:plans|packs)/[A-Za-z0-9%._-]+\.pdf)")
+
+
 @pytest.mark.slow
 def test_pdfs_have_no_local_or_network_content_and_no_attachment(rendered):
     pdfs = sorted(rendered.month.rglob("*.pdf"))
     assert len(pdfs) == 5
     for path in pdfs:
+        uris = 0
         data = path.read_bytes()
         reader = PdfReader(path)
         text = "\n".join(page.extract_text() or "" for page in reader.pages)
@@ -460,9 +465,16 @@ def test_pdfs_have_no_local_or_network_content_and_no_attachment(rendered):
                 action = annot.get("/A")
                 if action is not None:
                     action = action.get_object()
-                    assert action.get("/S") not in ("/Launch", "/URI", "/GoToR", "/JavaScript",
+                    assert action.get("/S") not in ("/Launch", "/GoToR", "/JavaScript",
                                                     "/SubmitForm", "/ImportData"), (path, action)
-        for marker in (b"/JavaScript", b"/Launch", b"/EmbeddedFile", b"/URI"):
+                    if action.get("/S") == "/URI":
+                        # Only the click-through to the month's other documents: relative,
+                        # no scheme, inside the month's folder, to a safe file name.
+                        uri = str(action["/URI"])
+                        assert SIBLING_LINK.fullmatch(uri), (path, uri)
+                        uris += 1
+        assert data.count(b"/URI (") + data.count(b"/URI<") <= uris, path
+        for marker in (b"/JavaScript", b"/Launch", b"/EmbeddedFile"):
             assert marker not in data, (path, marker)
     # The hostile names are in the PDFs as plain text.
     [plan] = rendered.month.glob("plans/H01-*.pdf")
@@ -479,7 +491,7 @@ def _sheet_xml(path: Path) -> list[str]:
 @pytest.mark.slow
 def test_exported_workbooks_hold_formula_like_names_as_text(rendered):
     books = sorted(rendered.month.glob("*.xlsx"))
-    assert [b.name for b in books] == ["data-quality.xlsx", "metrics.xlsx",
+    assert [b.name for b in books] == ["data-quality.xlsx", "drivers.xlsx", "metrics.xlsx",
                                        "opportunities.xlsx", "tiers.xlsx"]
     for book in books:
         for xml in _sheet_xml(book):

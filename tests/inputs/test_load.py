@@ -109,7 +109,8 @@ def test_missing_sales_sheet_names_what_was_found(tmp_path):
     write_xlsx(tmp_path / "book.xlsx", {"Clients": CLIENTS, "Orders": SALES})
     ds = load_inputs(tmp_path, Config())
     (err,) = ds.errors
-    assert err.message == "no Sales sheet was found; sheets found: book.xlsx: Clients"
+    assert err.message == ('no Sales sheet was found; files read: book.xlsx (sheets "Clients": '
+                           'Clients, "Orders": not used)')
     assert not ds.usable
 
 

@@ -4,7 +4,7 @@ import unicodedata
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from reportgen.outputs.slug import WINDOWS_RESERVED, safe_join, slugify, unique_slugs
@@ -198,6 +198,7 @@ def scratch():
 
 @settings(max_examples=300, deadline=None)
 @given(text=texts)
+@example(text="A\u202a\u0300")  # a control character between a letter and its accent
 def test_any_text_gives_a_safe_slug_that_stays_inside(scratch, text):
     slug = slugify(text)
     assert_safe(slug)

@@ -31,7 +31,8 @@ programming error and raises ``ValueError``.
 The folder: ``text`` (the words, amounts and percents a chart writes; the escaping and fitting
 of its text), ``svg`` (:class:`~reportgen.documents.charts.svg.Chart`, the colours, ticks, tags,
 markers, axes and legend every chart is drawn with), then one module per kind of chart:
-``trend``, ``bars`` (with the open pipeline by verdict), ``pyramid``, ``quadrant``, ``pareto``.
+``trend``, ``bars`` (with the open pipeline by verdict), ``pyramid``, ``quadrant``, ``pareto``,
+``waterfall`` (the bridge from a comparator to the actual).
 A new kind of chart is a new module drawing with ``svg`` and ``text``; their underscore names
 are shared by the modules of this folder, not by its callers.
 

@@ -58,6 +58,10 @@ def appendix(ctx: Ctx) -> dict[str, Any]:
           for s, p in cfg.screen.stage_probability.items() if s in OPP_STAGE_LABELS],
         item(N_("Green: actual at least this share of the comparator"), cfg.rag.green, "pct"),
         item(N_("Amber: actual at least this share of the comparator"), cfg.rag.amber, "pct"),
+        item(N_("Bridge chart: contributions named each way (up and down)"),
+             cfg.drivers.named_bars, "number"),
+        item(N_("Pipeline coverage green at or above"), cfg.coverage.green, "decimal2"),
+        item(N_("Pipeline coverage amber at or above"), cfg.coverage.amber, "decimal2"),
     ]
     inputs = [
         {"name": f.name,
@@ -118,6 +122,23 @@ def _methods(ctx: Ctx) -> list[Row]:
                            "weighted value is value times probability.")),
         (N_("Complaints"), N_("Feedback rows of type complaint dated in the month; open "
                              "complaints are those not marked resolved, whenever dated.")),
+        (N_("Bridges"), N_("Against last year and last month, each client's net sales in the "
+                           "month minus its net sales in the comparison month, its lines "
+                           "placed in regions as for net sales (so a client can move two "
+                           "regions); against plan, each account manager's sales minus the "
+                           "manager's target, and the rest as \"no manager target\". The "
+                           "comparator plus every contribution equals the month's sales "
+                           "exactly.")),
+        (N_("Year-end landing"), N_("Last year's shape at this year's pace: sales to "
+                                    "%(month)s plus, for each month left, last year's sales "
+                                    "in that month times this year's sales to date over last "
+                                    "year's to the same month. Blank when last year's months "
+                                    "are missing or its sales to date are not positive. The "
+                                    "year target adds the twelve months' targets.")),
+        (N_("Pipeline coverage"), N_("The weighted value of the open opportunities expected to "
+                                     "close after %(month)s and within the year, over the "
+                                     "year target still to make (year target minus sales to "
+                                     "date). Its mark uses the coverage thresholds above.")),
         (N_("Data checks"), N_("Rows the checks left out, with the money they carried; the "
                               "full list is in data-quality.xlsx.")),
     ]

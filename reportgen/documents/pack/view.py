@@ -5,7 +5,8 @@ plain data ``templates/pack.html`` renders: JSON types only (money as integers o
 1/MONEY_SCALE, shares as float fractions, dates as ``YYYY-MM-DD``, months as ``YYYY-MM``, charts as
 ``{"data_uri", "alt"}``), deterministic, with labels already in the document's language. Each
 key of the view is one section module's function of the region's
-:class:`~reportgen.documents.pack.context.Ctx`; the summary, last, reads the others.
+:class:`~reportgen.documents.pack.context.Ctx`; the opening sentences and the summary, last,
+read the others.
 """
 
 from __future__ import annotations
@@ -17,9 +18,13 @@ from reportgen import i18n
 from reportgen.documents import fmt
 from reportgen.documents.pack.appendix import appendix
 from reportgen.documents.pack.context import context, region_supervisor
+from reportgen.documents.pack.drivers import drivers_section
 from reportgen.documents.pack.kpis import kpi_section, trend_section
+from reportgen.documents.pack.landing import landing_section
 from reportgen.documents.pack.lifecycle import new_client_section, risk_section
+from reportgen.documents.pack.links import INDEX_HREF, plan_links
 from reportgen.documents.pack.managers import scorecards
+from reportgen.documents.pack.opening import opening
 from reportgen.documents.pack.pipeline import pipeline_section
 from reportgen.documents.pack.quality import quality_section
 from reportgen.documents.pack.service import service_section
@@ -62,6 +67,8 @@ def pack_view(
         "currency": config.format.currency,
         "kpis": kpi,
         "trend": trend_section(ctx),
+        "drivers": drivers_section(ctx),
+        "landing": landing_section(ctx),
         "scorecards": scorecards(ctx),
         "customers": customer_section(ctx),
         "migration": migration_section(ctx),
@@ -71,6 +78,9 @@ def pack_view(
         "service": service_section(ctx),
         "quality": quality_section(ctx),
         "appendix": appendix(ctx),
+        "plan_links": plan_links(ctx),
+        "index_href": INDEX_HREF,
     }
+    view["opening"] = opening(ctx, view)
     view["summary"] = summary(ctx, view)
     return view
