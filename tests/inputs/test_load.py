@@ -41,7 +41,7 @@ def test_reads_english_and_chinese_sheets_and_headers(tmp_path):
     assert clients["name"].tolist() == ["上海恒通机电有限公司", "Northwind Trading Ltd"]
     assert clients["region"].tolist() == ["华东", "华南"]
     sales = ds.table("sales")
-    assert sales["amount"].tolist() == [120050, 300000]
+    assert sales["amount"].tolist() == [1_200_500_000, 3_000_000_000]  # millionths
     assert sales["date"].tolist() == [pd.Timestamp("2026-10-03"), pd.Timestamp("2026-09-15")]
     assert sales["_row"].tolist() == [2, 3]
     assert sales["_file"].tolist() == ["sales.xlsx", "sales.xlsx"]
@@ -68,7 +68,7 @@ def test_several_sales_workbooks_are_concatenated(tmp_path):
     ds = load_inputs(tmp_path, Config())
     sales = ds.table("sales")
     assert sales["_file"].tolist() == ["sales-east.xlsx", "sales-south.xlsx"]
-    assert sales["amount"].tolist() == [120050, 1000]
+    assert sales["amount"].tolist() == [1_200_500_000, 10_000_000]
 
 
 def test_lock_and_hidden_files_are_ignored(tmp_path):
@@ -132,7 +132,7 @@ def test_bad_row_is_skipped_with_its_address_and_money_counted(tmp_path):
     assert (skipped.file, skipped.sheet, skipped.row, skipped.column) == (
         "book.xlsx", "Sales", 4, "date")
     assert skipped.message.endswith("; the row was skipped")
-    assert skipped.money == 9999
+    assert skipped.money == 99_990_000
     assert len(ds.table("sales")) == 2
 
 
@@ -148,7 +148,7 @@ def test_sales_for_unknown_client_and_duplicate_ids(tmp_path):
     assert dup.row == 4
     (unknown,) = issues_with(ds, "unknown_client")
     assert unknown.message == 'client_id "C9" is not in the client list; the row was skipped'
-    assert (unknown.row, unknown.money) == (4, 5000)
+    assert (unknown.row, unknown.money) == (4, 50_000_000)
     assert ds.table("clients")["name"].tolist() == ["上海恒通机电有限公司", "Northwind Trading Ltd"]
 
 
@@ -225,7 +225,7 @@ def test_csv_in_gbk_and_bom_utf8(tmp_path):
     ds = load_inputs(tmp_path, Config())
     assert not ds.errors
     assert ds.table("clients")["client_id"].tolist() == ["00123"]
-    assert ds.table("sales")["amount"].tolist() == [123450]
+    assert ds.table("sales")["amount"].tolist() == [1_234_500_000]
     assert ds.table("sales")["date"].tolist() == [pd.Timestamp("2026-10-03")]
 
 
