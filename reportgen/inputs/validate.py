@@ -242,7 +242,7 @@ MONEY_TOTAL_LIMIT = 2**61
 
 
 def check_money_totals(tables: dict[str, pd.DataFrame], log: IssueLog) -> None:
-    """An error, naming the sheets, when a table's amounts could add up past what int64 holds.
+    """An error, naming the sheet and column, when a table's amounts could overflow int64.
 
     Each line is below ``values.amounts.MONEY_LIMIT``; only an absurd ledger (millions of
     lines near a trillion) gets here, and then no figure is computed rather than a wrong one.
@@ -252,17 +252,21 @@ def check_money_totals(tables: dict[str, pd.DataFrame], log: IssueLog) -> None:
         if kind is None:
             continue
         columns = [c.name for c in kind.columns if c.type == "money" and c.name in df.columns]
-        if not columns:
+        sizes = {c: np.abs(df[c].astype("Float64").fillna(0).to_numpy(dtype=np.float64))
+                 for c in columns}
+        # All money columns together (sales minus costs is a sum too). A float bound is
+        # enough: the limit is a quarter of int64's range.
+        if sum(float(size.sum()) for size in sizes.values()) < MONEY_TOTAL_LIMIT:
             continue
-        # A float bound is enough: the limit is a quarter of int64's range.
-        total = sum(float(np.abs(df[c].astype("Float64").fillna(0)).sum()) for c in columns)
-        if total >= MONEY_TOTAL_LIMIT:
-            places = sorted({(str(f), str(s)) for f, s in zip(df[FILE], df[SHEET], strict=True)})
-            first = places[0] if places else ("", "")
-            log.error(
-                N_("the amounts of this sheet add up to more than %(limit)s, more than reportgen "
-                   "can add exactly; nothing was computed",
-                   limit=f"{MONEY_TOTAL_LIMIT // MONEY_SCALE:,}"),
-                file=first[0], sheet=first[1],
-                hint=N_("check the amounts for extra digits, or split the ledger by year"),
-                code="amounts_too_large")
+        # The address: the largest column, in the sheet holding the largest part of it.
+        column = max(columns, key=lambda c: float(sizes[c].sum()))
+        parts = pd.Series(sizes[column]).groupby(
+            [df[FILE].to_numpy(), df[SHEET].to_numpy()]).sum()
+        file, sheet = parts.idxmax()
+        log.error(
+            N_("the amounts of this sheet add up to more than %(limit)s, more than reportgen "
+               "can add exactly; nothing was computed",
+               limit=f"{MONEY_TOTAL_LIMIT // MONEY_SCALE:,}"),
+            file=str(file), sheet=str(sheet), column=column,
+            hint=N_("check the amounts for extra digits, or split the ledger by year"),
+            code="amounts_too_large")

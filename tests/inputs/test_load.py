@@ -7,7 +7,9 @@ import hashlib
 
 import pandas as pd
 import pytest
+from click.testing import CliRunner
 
+from reportgen.cli.app import cli
 from reportgen.inputs.config import Config, load_config
 from reportgen.inputs.issues import Severity
 from reportgen.inputs.load import column_letter, load_inputs
@@ -272,3 +274,33 @@ def test_superstore_with_a_mapping_derives_clients(tmp_path, name):
     assert sorted(ds.table("regions")["supervisor"]) == [
         "Anna Andreadi", "Cassandra Brandow", "Chuck Magee", "Kelly Williams"]
     assert hashlib.sha256(source.read_bytes()).hexdigest() == before
+
+
+@pytest.mark.parametrize(("lang", "line"), [
+    ("en", 'error: sales-b.xlsx, sheet "Sales", column "amount": the amounts of this sheet add '
+           "up to more than 2,305,843,009,213, more than reportgen can add exactly; nothing was "
+           "computed — check the amounts for extra digits, or split the ledger by year"),
+    ("zh", "错误：sales-b.xlsx，工作表“Sales”，“amount”列：此工作表的金额合计超过 "
+           "2,305,843,009,213，超出 reportgen 能精确相加的范围；未计算任何数字——请检查金额是否"
+           "多打了位数，或按年份拆分台账"),
+])
+def test_amounts_that_could_overflow_a_sum_are_refused(tmp_path, lang, line):
+    # Each line is under the trillion a line may hold; three of them add up to 3e12 units,
+    # past the 2**61 millionths (2.3e12) the sums may reach. The sheet holding them is named.
+    big = 999_999_999_999
+    write_xlsx(tmp_path / "clients.xlsx", {"Clients": CLIENTS})
+    write_xlsx(tmp_path / "sales-a.xlsx", {"Sales": [["date", "client_id", "amount"],
+                                                     ["2026-10-01", "C1", 5]]})
+    write_xlsx(tmp_path / "sales-b.xlsx", {"Sales": [
+        ["date", "client_id", "amount"], *[[f"2026-10-0{d}", "C1", big] for d in (1, 2, 3)]]})
+    result = CliRunner().invoke(cli, ["check", "--inputs", str(tmp_path), "--lang", lang])
+    assert result.exit_code == 1
+    assert line in result.output.splitlines()
+    (issue,) = load_inputs(tmp_path, Config()).errors
+    assert (issue.code, issue.file, issue.sheet, issue.column) == (
+        "amounts_too_large", "sales-b.xlsx", "Sales", "amount")
+    # Two such lines (2e12 units) are still added exactly.
+    write_xlsx(tmp_path / "sales-b.xlsx", {"Sales": [
+        ["date", "client_id", "amount"], *[[f"2026-10-0{d}", "C1", big] for d in (1, 2)]]})
+    sales = load_inputs(tmp_path, Config()).table("sales")
+    assert int(sales["amount"].sum()) == (5 + 2 * big) * 1_000_000

@@ -177,11 +177,20 @@ COMMA_HINT = ("; if your files use decimal commas (1.234,50), set decimal_comma 
     (float("nan"), False, "the cell holds no value (NaN) instead of an amount; it may be a "
      "broken formula", NAN_HINT),
     ("#DIV/0!", False, 'the cell shows the Excel error "#DIV/0!"', NAN_HINT),
-    ("1e20", False, 'the amount "1e20" is too large', "check the amount for extra digits"),
-    (1e16, False, 'the amount "1e+16" is too large', "check the amount for extra digits"),
+    ("1e20", False, 'the amount "1e20" is too large: an amount must be below '
+     "1,000,000,000,000", "check the amount for extra digits"),
+    (1e16, False, 'the amount "1e+16" is too large: an amount must be below '
+     "1,000,000,000,000", "check the amount for extra digits"),
+    # The limit itself is refused; a millionth below it is read (test_parse_money_limit).
+    ("1,000,000,000,000", False, 'the amount "1,000,000,000,000" is too large: an amount '
+     "must be below 1,000,000,000,000", "check the amount for extra digits"),
 ])
 def test_parse_money_refuses(cell, decimal_comma, message, hint):
     assert error_of(parse_money, cell, decimal_comma=decimal_comma) == (message, hint)
+
+
+def test_parse_money_limit():
+    assert parse_money("999,999,999,999.999999") == 999_999_999_999_999_999
 
 
 @pytest.mark.parametrize(("cell", "expected"), [

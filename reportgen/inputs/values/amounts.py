@@ -212,8 +212,10 @@ def decimal_of(cell: object, *, noun: str, decimal_comma: bool, currency: bool,
 def _stored(cell: object, value: Decimal) -> int:
     """An amount as stored money (1/MONEY_SCALE units), a seventh decimal half away from zero."""
     if abs(value) >= MONEY_LIMIT:
-        raise CellValueError(N_("the amount %(value)s is too large", value=quote(cell)),
-                             N_("check the amount for extra digits"))
+        raise CellValueError(
+            N_("the amount %(value)s is too large: an amount must be below %(limit)s",
+               value=quote(cell), limit=f"{int(MONEY_LIMIT):,}"),
+            N_("check the amount for extra digits"))
     return int(value.scaleb(MONEY_PLACES).quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
