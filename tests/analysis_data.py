@@ -90,7 +90,7 @@ def frame(kind: str, rows: Iterable[Row]) -> pd.DataFrame:
 
 
 def sales(rows: Iterable[Row]) -> pd.DataFrame:
-    """Sales lines: ``(date, client_id, amount_cents)`` tuples or dicts."""
+    """Sales lines: ``(date, client_id, money)`` tuples or dicts."""
     return frame("sales", rows)
 
 

@@ -3,7 +3,7 @@
 Input columns as numpy arrays with their blanks known (money and counts as int64 with a known
 mask, dates as month or day indexes), text coded into one shared vocabulary, exact int64 sums
 and counts per group code (−1 = in no group), and results as nullable ``Int64`` arrays or float
-ratios with NaN for blank. Integer arithmetic throughout, so cents add up exactly.
+ratios with NaN for blank. Integer arithmetic throughout, so stored money adds up exactly.
 """
 
 from __future__ import annotations

@@ -42,7 +42,7 @@ class Lines:
     manager: np.ndarray  # effective manager code
     #: Positions (into the arrays above) of the lines in M.
     in_m: np.ndarray
-    #: Per line in M: gross profit cents and whether it is known.
+    #: Per line in M: gross profit (stored money) and whether it is known.
     gp: np.ndarray
     gp_known: np.ndarray
     #: Per line in M: compact (client, order_id) code, −1 without an order_id.

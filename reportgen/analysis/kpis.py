@@ -33,9 +33,9 @@ Decisions the SPEC leaves open, taken here:
   when there is no Feedback sheet.
 * **Targets**: resolved per region, (region, manager) pair and ALL by
   :func:`~reportgen.analysis.targets.month_targets` (its module says how).
-* **Money** is ``Int64`` cents; counts are ``Int64``; ratios are ``float64`` (NaN = blank);
-  average order value is rounded half up to whole cents; RAG marks are "green" / "amber" /
-  "red" or None.
+* **Money** is ``Int64`` stored money (``inputs.schema.MONEY_SCALE``); counts are ``Int64``;
+  ratios are ``float64`` (NaN = blank); average order value is rounded half up to a whole
+  stored unit; RAG marks are "green" / "amber" / "red" or None.
 
 The pieces live beside this module, so other figures of the month can use them:
 :mod:`~reportgen.analysis.grouping` codes the sales lines and clients as arrays and groups them

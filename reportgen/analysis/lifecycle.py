@@ -123,7 +123,7 @@ def lifecycle(
     end_day = day_ordinal(month_end(month))
     lines = encode_lines(sales, ids, month)
 
-    # Net cents per client and month, M−23..M: every window the rules use is a slice of it.
+    # Net stored money per client and month, M−23..M: every window the rules use is a slice of it.
     monthly = lines.monthly(last - 23, last)
     recent = monthly[:, -3:].sum(axis=1)  # M−2..M
     base = monthly[:, 9:12].sum(axis=1)  # M−14..M−12

@@ -141,7 +141,7 @@ class Lines:
     month: np.ndarray
     #: Day ordinal of the line's date.
     day: np.ndarray
-    #: Net amount in cents (returns are negative).
+    #: Net amount, stored money (returns are negative).
     amount: np.ndarray
     #: Number of clients in the list the positions refer to.
     n_clients: int
@@ -149,7 +149,7 @@ class Lines:
     last_month: int
 
     def monthly(self, first: int, last: int) -> np.ndarray:
-        """Net cents per client (rows) and month ``first..last`` (columns), exact int64."""
+        """Net stored money per client (rows) and month ``first..last`` (columns), exact int64."""
         width = last - first + 1
         keep = (self.month >= first) & (self.month <= last)
         flat = self.client[keep] * width + (self.month[keep] - first)
@@ -159,7 +159,7 @@ class Lines:
         return out.reshape(self.n_clients, width)
 
     def window_sum(self, first: int, last: int) -> np.ndarray:
-        """Net cents per client over months ``first..last`` (inclusive), exact int64."""
+        """Net stored money per client over months ``first..last`` (inclusive), exact int64."""
         return self.monthly(first, last).sum(axis=1)
 
 

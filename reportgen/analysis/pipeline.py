@@ -33,6 +33,7 @@ from reportgen.i18n import N_
 from reportgen.inputs.config import Config
 from reportgen.inputs.issues import Issue, Severity
 from reportgen.inputs.model import Dataset
+from reportgen.inputs.schema import rounded_units
 
 
 @dataclass(frozen=True)
@@ -68,7 +69,7 @@ class Analysis:
 
     @property
     def high_potential_threshold(self) -> int | None:
-        """The smallest class-A current value, in cents (None without class A)."""
+        """The smallest class-A current value, stored money (None without class A)."""
         value = self.tiers.attrs.get(THRESHOLD_ATTR)
         return None if value is None else int(value)
 
@@ -104,7 +105,8 @@ def resolve_month(dataset: Dataset, requested: str | None) -> tuple[pd.Period, t
                 Severity.WARNING,
                 N_("%(month)s looks incomplete: its sales (%(sales)s) are under half the "
                    "median month of the year before (%(median)s)", month=latest,
-                   sales=f"{current / 100:,.2f}", median=f"{median / 100:,.2f}"),
+                   sales=f"{rounded_units(current):,.2f}",
+                   median=f"{rounded_units(median):,.2f}"),
                 hint=N_("if the month is not closed yet, report the last full one: --month "
                         "%(previous)s", previous=latest - 1),
                 code="partial_month",

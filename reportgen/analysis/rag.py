@@ -55,7 +55,7 @@ def rag(
 def _exact_values(series: pd.Series) -> np.ndarray:
     """Python ints (or exact Fractions for non-integer columns) in an object array; 0 for blanks.
 
-    Python numbers never overflow, so cents times a config denominator stay exact.
+    Python numbers never overflow, so stored money times a config denominator stay exact.
     """
     values = series.to_numpy(dtype=object, na_value=0)
     if series.dtype.kind in "iub":

@@ -67,7 +67,7 @@ def screen_opportunities(
     """Screen every opportunity: answers used, gate means and passes, verdict, weighted value.
 
     One row per opportunity, in the input's order and with the input's index. Money columns are
-    Int64 cents. Columns: opp_id, client_id, title, value, stage, probability_used,
+    Int64 stored money. Columns: opp_id, client_id, title, value, stage, probability_used,
     weighted_value, then ``<question>`` and ``<question>_derived`` for each question, then
     ``<gate>`` (mean) and ``<gate>_pass`` for each gate, verdict, open_questions, is_open,
     gate_notes.
@@ -126,7 +126,7 @@ def margin_score(margin_pct: pd.Series) -> pd.Series:
 
 
 def capital_risk_score(receivables: pd.Series, credit_limit: pd.Series) -> pd.Series:
-    """The derived ``capital_risk`` answer from receivables / credit limit (integer cents).
+    """The derived ``capital_risk`` answer from receivables / credit limit (stored money, exact).
 
     ≤ 50 % → 5, ≤ 80 % → 4, ≤ 100 % → 3, ≤ 120 % → 2, else 1; blank unless the limit is > 0
     and receivables are known. Compared exactly: ``r / l <= n / d`` as ``r * d <= l * n``.
@@ -167,19 +167,19 @@ def probability_used(stage: pd.Series, probability: pd.Series, cfg: ScreenConfig
 
 
 def weighted_value(value: pd.Series, probability: pd.Series) -> pd.Series:
-    """Value × probability in Int64 cents, rounded half away from zero; blank when either is.
+    """Value × probability in Int64 stored money, rounded half away from zero; blank when either is.
 
-    Computed in decimal from the probability's shortest text form, so 0.1 × 15 cents is 1.5
+    Computed in decimal from the probability's shortest text form, so 0.1 × 15 stored units is 1.5
     and rounds to 2 (binary floats would make it 1.4999… for some values).
     """
     out = pd.Series(pd.NA, index=value.index, dtype="Int64")
     known = value.notna().to_numpy() & probability.notna().to_numpy()
     if known.any():
-        cents = value.to_numpy(dtype=object)[known]
+        stored = value.to_numpy(dtype=object)[known]
         probs = probability.to_numpy(dtype="float64")[known]
         out.iloc[np.flatnonzero(known)] = [
             int((Decimal(int(c)) * Decimal(repr(float(p)))).quantize(Decimal(1), ROUND_HALF_UP))
-            for c, p in zip(cents, probs, strict=True)
+            for c, p in zip(stored, probs, strict=True)
         ]
     return out
 

@@ -1,8 +1,9 @@
 """Value tiers (SPEC, "Value tiers"): current value, potential, ABC class, quadrant and tier.
 
 Every function is pure: it takes the canonical frames (see :mod:`reportgen.inputs.schema`) and the
-report month, and returns a new DataFrame indexed by ``client_id``. Money stays in integer
-cents and every boundary (the 80% and 95% ABC cuts) is decided with exact integer arithmetic.
+report month, and returns a new DataFrame indexed by ``client_id``. Money stays exact integer
+stored money (``inputs.schema.MONEY_SCALE``) and every boundary (the 80% and 95% ABC cuts) is
+decided with exact integer arithmetic.
 """
 
 from __future__ import annotations
@@ -56,7 +57,7 @@ def abc_classes(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
     """Company-wide ranking and ABC class of clients with current value > 0.
 
-    Returns ``(rank, cum_before, abc, total)``: 1-based rank (0 when unranked), cents of the
+    Returns ``(rank, cum_before, abc, total)``: 1-based rank (0 when unranked), stored money of the
     clients ranked before (−1 when unranked), class "A"/"B"/"C" or None, and the total of
     positive current values. Ties on value are broken by client_id in code-point order.
     """
@@ -97,7 +98,7 @@ _QUADRANTS = np.array(["LL", "LH", "HL", "HH"], dtype=object)
 def _tiers(
     current: np.ndarray, clients: pd.DataFrame, ids: pd.Index, cfg: TierConfig
 ) -> pd.DataFrame:
-    """The value-tier frame for given current values (cents, aligned with ``ids``)."""
+    """The value-tier frame for given current values (stored money, aligned with ``ids``)."""
     potential = _column(clients, "potential_value", "Int64").astype("Int64")
     known = potential.notna().to_numpy(dtype=bool)
     pot = potential.to_numpy(dtype=np.int64, na_value=0)
@@ -162,7 +163,7 @@ def value_tiers(
     """Every client's current value (net T12M), potential, ABC class, quadrant and tier at M.
 
     One row per client of ``clients`` (clients without sales included), indexed by client_id.
-    ``result.attrs["high_potential_threshold"]`` holds the high-potential threshold in cents
+    ``result.attrs["high_potential_threshold"]`` holds the high-potential threshold in stored money
     (None when no client is class A); :func:`high_potential_threshold` recomputes it.
     """
     ids = client_index(clients)
@@ -172,7 +173,7 @@ def value_tiers(
 
 
 def high_potential_threshold(tiers_df: pd.DataFrame) -> int | None:
-    """Cents of untapped potential that make a client high potential: the smallest A's value."""
+    """Untapped potential (stored) that makes a client high potential: the smallest A's value."""
     values = tiers_df.loc[tiers_df["abc_class"] == "A", "current_value"]
     return int(values.min()) if len(values) else None
 
@@ -350,7 +351,7 @@ def tiers_sheet(
     """One row per client with tiers.xlsx's columns in SPEC order, then the detail columns.
 
     Reason lists are joined by ``", "`` (``"sales_drop, open_complaint"``) so the sheet holds
-    plain text; money stays in cents for the workbook writer to convert.
+    plain text; money stays stored for the workbook writer to convert.
     """
     ids = client_index(clients)
     info = pd.DataFrame(

@@ -12,6 +12,7 @@ import click
 
 from reportgen import i18n
 from reportgen.i18n import tr
+from reportgen.inputs.schema import rounded_units
 
 #: How many problems of one kind `check` prints before summarising the rest.
 MAX_SHOWN_PER_KIND = 20
@@ -75,13 +76,13 @@ def input_summary(dataset: Any, lang: str = "en") -> str:
         if kind in tables:
             parts.append(_count(lang, len(tables[kind]), kind))
     skipped = [i for i in dataset.issues if i.skipped]
-    money = sum(i.amount_cents or 0 for i in skipped)
+    money = sum(i.money or 0 for i in skipped)
     errors, warnings = len(dataset.errors), len(dataset.warnings)
     read = ("、" if lang == "zh" else ", ").join(parts) or tr("nothing usable", lang)
     text = tr("Read %(files)s file(s): %(read)s.", lang, files=len(dataset.inputs), read=read)
     if skipped:
         text += tr(" %(count)s row(s) skipped, carrying %(money)s in amounts.", lang,
-                   count=f"{len(skipped):,}", money=f"{money / 100:,.2f}")
+                   count=f"{len(skipped):,}", money=f"{rounded_units(money):,.2f}")
     text += tr(" %(errors)s error(s), %(warnings)s warning(s).", lang, errors=errors,
                warnings=warnings)
     return text
@@ -112,7 +113,8 @@ def tier_summary(analysis: Any, currency: str, lang: str = "en") -> str:
         value = int(rows["current_value"].sum())
         share = f"{value / total:6.1%}" if total else "     —"
         name = f"{tier:<10}" if lang == "en" else _pad(i18n.label("tier", tier, lang), 12)
-        lines.append(f"  {name} {len(rows):>6,}  {currency} {value / 100:>16,.2f}  {share}")
+        amount = rounded_units(value)
+        lines.append(f"  {name} {len(rows):>6,}  {currency} {amount:>16,.2f}  {share}")
     migration = clients["migration"].value_counts()
     lines.append(tr(
         "Since %(month)s: %(up)s up, %(down)s down, %(new)s new, %(lost)s lost.", lang,

@@ -11,7 +11,7 @@ Decisions taken where SPEC leaves room:
 * **Nothing is rendered here.** The attachment is the pack PDF ``run`` wrote. The message
   body's figures come from the same analysis the pack shows: the inputs are loaded and
   analysed again (about a second on the demo data) rather than read back from
-  ``metrics.xlsx``, so money stays exact integer cents and the at-risk reasons keep their
+  ``metrics.xlsx``, so money stays exact stored integers and the at-risk reasons keep their
   figures. To be sure body and attachment agree, the inputs' SHA-256 hashes must equal
   those ``manifest.json`` recorded; otherwise nothing is sent and the user is told to run
   again. The language is the run's (``manifest.json`` options), since the attachment is in it.
@@ -165,7 +165,7 @@ def at_risk_key_accounts(analysis: Any, region: str | None) -> list[dict[str, An
 
 def body_facts(analysis: Any, region: str | None, *, supervisor: str | None = None,
                generated: str = "") -> dict[str, Any]:
-    """The figures a message body states, as plain values (money in cents)."""
+    """The figures a message body states, as plain values (money as stored integers)."""
     frame = analysis.kpis.by_region
     if region is None:
         row = frame.iloc[-1]

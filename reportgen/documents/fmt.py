@@ -22,6 +22,7 @@ from babel.dates import format_date
 from babel.numbers import format_decimal, get_currency_symbol
 
 from reportgen.i18n import BLANK, LOCALES
+from reportgen.inputs.schema import MONEY_SCALE
 
 #: SPEC: amounts are "in the configured currency (default CNY, ¥)" - in both languages, where
 #: Babel's English data would write "CN¥".
@@ -94,25 +95,30 @@ def _money_text(amount: Decimal, currency: str, lang: str, digits: int) -> str:
     return format_decimal(amount, format=pattern, locale=locale)
 
 
-def money(cents: Any, currency: str = "CNY", lang: str = "en") -> str:
-    """Whole currency units with thousands separators: 123456789 cents → "¥1,234,568"."""
-    if is_blank(cents):
+def units(stored: Any) -> Decimal:
+    """Stored money (1/MONEY_SCALE units) as exact currency units: 1234567890000 → 1234567.89."""
+    return _decimal(stored) / MONEY_SCALE
+
+
+def money(stored: Any, currency: str = "CNY", lang: str = "en") -> str:
+    """Whole currency units with thousands separators: 1,234,567.89 stored → "¥1,234,568"."""
+    if is_blank(stored):
         return BLANK
-    return _money_text(_round(_decimal(cents) / 100, 0), currency, lang, 0)
+    return _money_text(_round(units(stored), 0), currency, lang, 0)
 
 
-def money_exact(cents: Any, currency: str = "CNY", lang: str = "en") -> str:
-    """Amount with two decimals: 123456789 cents → "¥1,234,567.89"."""
-    if is_blank(cents):
+def money_exact(stored: Any, currency: str = "CNY", lang: str = "en") -> str:
+    """Amount rounded once to two decimals: 1,234,567.885 stored → "¥1,234,567.89"."""
+    if is_blank(stored):
         return BLANK
-    return _money_text(_round(_decimal(cents) / 100, 2), currency, lang, 2)
+    return _money_text(_round(units(stored), 2), currency, lang, 2)
 
 
-def delta(cents: Any, currency: str = "CNY", lang: str = "en") -> str:
+def delta(stored: Any, currency: str = "CNY", lang: str = "en") -> str:
     """A money variance with an explicit sign: "+¥1,234", "-¥1,234", "¥0"."""
-    if is_blank(cents):
+    if is_blank(stored):
         return BLANK
-    amount = _round(_decimal(cents) / 100, 0)
+    amount = _round(units(stored), 0)
     text = _money_text(amount, currency, lang, 0)
     return f"+{text}" if amount > 0 else text
 

@@ -206,9 +206,9 @@ def make_environment(
 # Filter adapters: templates pass options by keyword ({{ x|pct(digits=0) }}); the language
 # and currency are fixed by the environment.
 def _money(
-    func: Any, cents: Any, currency: str | None = None, *, default_currency: str, lang: str
+    func: Any, stored: Any, currency: str | None = None, *, default_currency: str, lang: str
 ) -> str:
-    return str(func(cents, currency or default_currency, lang))
+    return str(func(stored, currency or default_currency, lang))
 
 
 def _number(value: Any, digits: int = 0, *, lang: str) -> str:

@@ -55,8 +55,9 @@ class Issue:
     value: str = ""
     hint: str = ""
     code: str = ""
-    #: Money (in cents) carried by a skipped row, so excluded sales can be totalled.
-    amount_cents: int | None = None
+    #: Money (stored, 1/MONEY_SCALE units) carried by a skipped row, so excluded sales can be
+    #: totalled.
+    money: int | None = None
     #: True when the row this issue concerns was left out of the analysis.
     skipped: bool = False
     #: The sales region the row belongs to, where it can be told ("" otherwise).

@@ -56,6 +56,7 @@ from reportgen.inputs.schema import (
 )
 from reportgen.inputs.validate import (
     attribute_regions,
+    check_money_totals,
     check_sales,
     derive_clients,
     drop_duplicate_ids,
@@ -570,17 +571,17 @@ def parse_sheet(ref: SheetRef, config: Config, log: IssueLog) -> pd.DataFrame | 
                                                               else None)
         for i in map(int, np.flatnonzero(bad)):
             issue = bad_reason[int(i)]
-            cents = None
+            amount = None
             # A subtotal repeats money already counted on its rows: it is not money lost.
             if amount_col is not None and issue.code != "subtotal_row":
                 v = df[amount_col].iloc[i]
-                cents = None if pd.isna(v) else int(v)
+                amount = None if pd.isna(v) else int(v)
             # A bad row is skipped with a warning (SPEC, "Bad input"); --strict makes it fatal.
             log.add(Issue(
                 Severity.WARNING, row_skipped(issue.message),
                 file=issue.file, sheet=issue.sheet, row=issue.row, column=issue.column,
                 value=issue.value, hint=issue.hint, code=issue.code,
-                amount_cents=cents, skipped=True, **row_owner(df, i),
+                money=amount, skipped=True, **row_owner(df, i),
             ))
     keep = ~bad & ~blank
     df = df.loc[keep].reset_index(drop=True)
@@ -810,6 +811,7 @@ def _load_inputs(inputs: Path, config: Config, *, month: pd.Period | None) -> Da
                 tables[kind_name] = drop_unknown_clients(
                     tables[kind_name], SHEETS[kind_name], known, log, money)
 
+    check_money_totals(tables, log)
     return Dataset(
         tables=tables,
         issues=tuple(attribute_regions(log.items, tables.get("clients"))),

@@ -9,7 +9,9 @@ Canonical dtypes in the loaded frames:
 * ``id`` / ``text`` / ``enum``: Python ``str`` objects (``object`` dtype), ``None`` when blank.
   Enum values are the canonical code (``"decision_maker"``), whatever the spelling in the file.
 * ``date``: ``datetime64[ns]``, midnight (time of day dropped), ``NaT`` when blank.
-* ``money``: ``Int64`` (nullable) integer **cents**, so every sum is exact.
+* ``money``: ``Int64`` (nullable) integers of a millionth of the currency unit
+  (:data:`MONEY_SCALE`): an amount as the workbook holds it, to six decimals, so every sum is
+  exact and a total rounds once, at display or export.
 * ``number``: ``float64``; ``percent``: ``float64`` fraction (0.25 for 25%).
 * ``score``: ``Int64`` 1–5 (yes → 5, maybe → 3, no → 1), ``<NA>`` when blank.
 * ``bool``: ``boolean`` (nullable).
@@ -21,9 +23,11 @@ A canonical column absent from the input is there all blank, in its dtype (:func
 
 from __future__ import annotations
 
+import numbers
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
 
 import numpy as np
 import pandas as pd
@@ -34,10 +38,23 @@ from reportgen.i18n import Term
 FILE, SHEET, ROW = "_file", "_sheet", "_row"
 ADDRESS_COLUMNS = (FILE, SHEET, ROW)
 
-#: Money columns hold integers of 1/MONEY_SCALE of the currency unit (100: cents). Code that
-#: turns stored money into currency units, or currency units into stored money, uses this
-#: constant, never a literal.
-MONEY_SCALE = 100
+#: Money columns hold integers of 1/MONEY_SCALE of the currency unit. Six decimals keep every
+#: amount a ledger writes (Superstore's 957.5775, a unit price to the tenth of a fen) as it is,
+#: so a total equals the spreadsheet's own SUM rounded once; int64 still holds ±9.2 trillion
+#: currency units. Code that turns stored money into currency units, or currency units into
+#: stored money, uses this constant, never a literal.
+MONEY_SCALE = 1_000_000
+#: The decimals a stored amount keeps (6 for MONEY_SCALE = 1,000,000).
+MONEY_PLACES = len(str(MONEY_SCALE)) - 1
+#: Stored money per cent: where a figure is rounded to cents, for display or export.
+SCALE_PER_CENT = MONEY_SCALE // 100
+
+
+def rounded_units(stored: int | float) -> Decimal:
+    """Stored money in currency units, rounded once (half away from zero) to the cent."""
+    # A float (a median) by its shortest text, not its binary expansion.
+    exact = Decimal(stored) if isinstance(stored, numbers.Integral) else Decimal(repr(stored))
+    return exact.scaleb(-MONEY_PLACES).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff]")
 _NAME_DROP = re.compile(r"[\s_\-]+")

@@ -21,6 +21,7 @@ from reportgen.i18n import N_, Term
 from reportgen.inputs.issues import Issue, IssueLog, Severity, where
 from reportgen.inputs.schema import (
     FILE,
+    MONEY_SCALE,
     ROW,
     SHEET,
     SHEETS,
@@ -63,14 +64,14 @@ def skip_rows(df: pd.DataFrame, mask: np.ndarray, log: IssueLog, message_for, *,
         return df
     sub = df.loc[mask].reset_index(drop=True)
     for position, (_, row) in enumerate(sub.iterrows()):
-        cents = None
+        amount = None
         if money is not None and not pd.isna(row[money]):
-            cents = int(row[money])
+            amount = int(row[money])
         log.add(Issue(
             Severity.WARNING, N_("%(problem)s; the row was skipped", problem=message_for(row)),
             file=row[FILE], sheet=row[SHEET], row=int(row[ROW]), column=column,
             value=str(row.get(column, ""))[:60] if column in row else "",
-            hint=hint, code=code, amount_cents=cents, skipped=True,
+            hint=hint, code=code, money=amount, skipped=True,
             **row_owner(sub, position),
         ))
     return df.loc[~mask].reset_index(drop=True)
@@ -137,9 +138,9 @@ def check_sales(sales: pd.DataFrame, log: IssueLog) -> pd.DataFrame:
     price = sales["unit_price"]
     has_both = qty.notna() & price.notna()
     if has_both.any():
-        expected = (qty[has_both] * price[has_both] * 100).round()
+        expected = (qty[has_both] * price[has_both] * MONEY_SCALE).round()
         actual = sales.loc[has_both, "amount"].astype("float64").abs()
-        off = (expected.abs() - actual).abs() > np.maximum(100, actual * 0.01)
+        off = (expected.abs() - actual).abs() > np.maximum(MONEY_SCALE, actual * 0.01)
         off_idx = off[off].index
         if len(off_idx):
             first = sales.loc[off_idx[0]]
@@ -232,3 +233,40 @@ def drop_unknown_clients(df: pd.DataFrame, kind: SheetKind, known: pd.Index, log
         hint=N_("add the client to the Clients sheet, or correct the id"),
         code="unknown_client", money=money,
     )
+
+
+#: The largest total of absolute amounts a table may hold (2.3 trillion currency units): any sum
+#: the analysis forms from its lines (a region's month, a client's year, sales minus costs), and
+#: twice it (a division rounded half up), stays within int64.
+MONEY_TOTAL_LIMIT = 2**61
+
+
+def check_money_totals(tables: dict[str, pd.DataFrame], log: IssueLog) -> None:
+    """An error, naming the sheet and column, when a table's amounts could overflow int64.
+
+    Each line is below ``values.amounts.MONEY_LIMIT``; only an absurd ledger (millions of
+    lines near a trillion) gets here, and then no figure is computed rather than a wrong one.
+    """
+    for kind_name, df in tables.items():
+        kind = SHEETS.get(kind_name)
+        if kind is None:
+            continue
+        columns = [c.name for c in kind.columns if c.type == "money" and c.name in df.columns]
+        sizes = {c: np.abs(df[c].astype("Float64").fillna(0).to_numpy(dtype=np.float64))
+                 for c in columns}
+        # All money columns together (sales minus costs is a sum too). A float bound is
+        # enough: the limit is a quarter of int64's range.
+        if sum(float(size.sum()) for size in sizes.values()) < MONEY_TOTAL_LIMIT:
+            continue
+        # The address: the largest column, in the sheet holding the largest part of it.
+        column = max(columns, key=lambda c: float(sizes[c].sum()))
+        parts = pd.Series(sizes[column]).groupby(
+            [df[FILE].to_numpy(), df[SHEET].to_numpy()]).sum()
+        file, sheet = parts.idxmax()
+        log.error(
+            N_("the amounts of this sheet add up to more than %(limit)s, more than reportgen "
+               "can add exactly; nothing was computed",
+               limit=f"{MONEY_TOTAL_LIMIT // MONEY_SCALE:,}"),
+            file=str(file), sheet=str(sheet), column=column,
+            hint=N_("check the amounts for extra digits, or split the ledger by year"),
+            code="amounts_too_large")

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from reportgen import __version__
+from reportgen.inputs.schema import rounded_units
 
 
 MANIFEST = "manifest.json"
@@ -66,7 +67,9 @@ def manifest_data(*, dataset: Any, analysis: Any, options: dict[str, Any],
             "errors": sum(i.severity is Severity.ERROR for i in issues),
             "warnings": sum(i.severity is Severity.WARNING for i in issues),
             "skipped_rows": sum(i.skipped for i in issues),
-            "skipped_amount_cents": sum(i.amount_cents or 0 for i in issues if i.skipped),
+            # Currency units, rounded once to the cent from the exact total.
+            "skipped_amount": float(rounded_units(sum(i.money or 0 for i in issues
+                                                     if i.skipped))),
         },
         # In the run's language: an unchanged run prints them again instead of the checks.
         "warnings": [i.line(str(options.get("lang") or "en")) for i in issues

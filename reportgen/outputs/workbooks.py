@@ -36,7 +36,7 @@ QUALITY_COLUMNS = ("severity", "file", "sheet", "row", "column", "value", "messa
 
 
 def _money_formats(frame: pd.DataFrame) -> dict[str, str]:
-    """'cents' for every Int64 column that holds money (by name), 'percent' for shares."""
+    """'stored_money' for every Int64 column that holds money (by name), 'percent' for shares."""
     formats: dict[str, str] = {}
     for name in frame.columns:
         lowered = str(name)
@@ -50,7 +50,7 @@ def _money_formats(frame: pd.DataFrame) -> dict[str, str]:
         )) and str(frame[name].dtype) == "Int64" and not lowered.startswith(
             ("new_clients_target", "pipeline_opportunities")
         ):
-            formats[name] = "cents"
+            formats[name] = "stored_money"
     formats.pop("share_of_wallet", None)
     formats["share_of_wallet"] = "percent"
     return {k: v for k, v in formats.items() if k in frame.columns}
@@ -95,7 +95,7 @@ def quality_sheet(issues: tuple[Issue, ...], lang: str = "en") -> pd.DataFrame:
             "severity": str(i.severity), "file": i.file, "sheet": i.sheet,
             "row": i.row, "column": i.column, "value": i.value, "message": message,
             "hint": hint, "code": i.code, "skipped": i.skipped,
-            "amount": None if i.amount_cents is None else i.amount_cents,
+            "amount": None if i.money is None else i.money,
         })
     frame = pd.DataFrame(rows, columns=[*QUALITY_COLUMNS, "code", "skipped", "amount"])
     frame["row"] = frame["row"].astype("Int64")
@@ -135,7 +135,7 @@ def write_workbooks(analysis: Analysis, dataset: Dataset, folder: Path,
         ("regions", region_sheet(analysis)),
         ("managers", kpis.by_manager[by_manager_cols]),
         ("complaints", kpis.complaints_by_department),
-    ], {"year_landing": "cents", "year_gap": "cents", "pipeline_coverage": "0.00"})
+    ], {"year_landing": "stored_money", "year_gap": "stored_money", "pipeline_coverage": "0.00"})
     if analysis.opportunities is not None:
         opp = opportunities_sheet(analysis.opportunities)
     else:
@@ -144,7 +144,8 @@ def write_workbooks(analysis: Analysis, dataset: Dataset, folder: Path,
           {g: "0.00" for g in GATES})
     write("data-quality.xlsx", [("problems", quality_sheet(dataset.issues + analysis.notes,
                                                            lang))],
-          {"amount": "cents"})
+          {"amount": "stored_money"})
     write("drivers.xlsx", [("drivers", drivers_sheet(analysis))],
-          {"actual": "cents", "comparator": "cents", "contribution": "cents"})
+          {"actual": "stored_money", "comparator": "stored_money",
+           "contribution": "stored_money"})
     return written

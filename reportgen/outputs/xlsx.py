@@ -12,10 +12,12 @@ The exported workbooks are read by people *and* by other programs (SPEC, "Output
   crash the run; a line-feed or carriage return is kept;
 * header row bold, frozen and filterable, columns sized to their content.
 
-**Money.** Loaded money is Int64 *cents*. Give such a column the format ``"cents"`` and the
-writer shows it in currency units (``value / 100``, ``#,##0.00``); or convert it yourself with
-:func:`cents_to_units` and give it ``"money"``. A cents column written without either is
-written as a whole number of cents.
+**Money.** Loaded money is Int64 integers of 1/``MONEY_SCALE`` of the currency unit (exact,
+to six decimals). Give such a column the format ``"stored_money"`` and the writer writes it in
+currency units rounded once, half away from zero, to the cent (``#,##0.00``): the exported
+figure is the exact total as a person reads it, the raw SUM of the ledger rounded to cents; or
+convert it yourself with :func:`stored_to_units` and give it ``"money"``. A stored-money column
+written without either is written as the whole number of millionths.
 
 **Speed and determinism.** openpyxl builds the workbook (styles, views, filters, widths,
 properties), but its per-cell serialisation costs ~10 µs a cell (20,000 rows × 16 columns took
@@ -51,13 +53,14 @@ from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.writer.excel import ExcelWriter
 
 from reportgen.errors import LimitExceeded
+from reportgen.inputs.schema import SCALE_PER_CENT
 from reportgen.outputs.write import write_if_changed
 
 #: Named formats a caller may give in ``column_formats`` (any other value must be an Excel
 #: number-format code such as ``"0.00"``).
 FORMATS: dict[str, str] = {
     "money": "#,##0.00",
-    "cents": "#,##0.00",
+    "stored_money": "#,##0.00",
     "percent": "0.0%",
     "date": "yyyy-mm-dd",
     "integer": "0",
@@ -124,10 +127,17 @@ def workbook_bytes(
     return buffer.getvalue()
 
 
-def cents_to_units(cents: pd.Series) -> pd.Series:
-    """Int64 cents → float64 currency units (12345 → 123.45); blanks stay NaN."""
-    values = cents.astype("Float64").to_numpy(dtype="float64", na_value=np.nan)
-    return pd.Series(values / 100, index=cents.index, name=cents.name)
+def stored_to_units(stored: pd.Series) -> pd.Series:
+    """Int64 stored money → float64 currency units rounded once to the cent; blanks stay NaN.
+
+    123_455_000 → 123.46 (half away from zero). Rounding is integer arithmetic on the exact
+    value; a whole number of cents divided by 100 is the float that reads as those two decimals.
+    """
+    known = stored.notna().to_numpy()
+    exact = stored.to_numpy(dtype=np.int64, na_value=0)
+    # int64 is safe: the loader refuses tables whose amounts could add up past 2**62.
+    cents = (np.abs(exact) + SCALE_PER_CENT // 2) // SCALE_PER_CENT * np.sign(exact)
+    return pd.Series(np.where(known, cents / 100, np.nan), index=stored.index, name=stored.name)
 
 
 def text_cell_value(text: str) -> str:
@@ -290,8 +300,8 @@ def _plan_columns(frame: pd.DataFrame, formats: dict[str, str]) -> list[_Column]
     for i, name in enumerate(frame.columns, 1):
         series = frame.iloc[:, i - 1]
         fmt = formats.get(str(name))
-        if fmt == "cents":
-            series = cents_to_units(series)
+        if fmt == "stored_money":
+            series = stored_to_units(series)
         number_format = FORMATS.get(fmt, fmt) if fmt else _default_format(series)
         columns.append(_Column(get_column_letter(i), series, number_format, fmt == "text"))
     return columns

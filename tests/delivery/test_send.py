@@ -32,6 +32,7 @@ from reportgen.delivery import compose, recipients, smtp
 from reportgen.delivery.ledger import LEDGER_NAME, read_ledger
 from reportgen.errors import ConfigError, DataError, EnvironmentFailure
 from reportgen.inputs.config import EmailConfig
+from reportgen.inputs.schema import MONEY_SCALE
 from tests.workbooks import write_xlsx
 
 MONTH = "2026-10"
@@ -366,18 +367,23 @@ def test_attachment_name_and_subject(region, lang, name, subject):
     assert compose.subject(MONTH, region, lang) == subject
 
 
+def yuan(amount: int) -> int:
+    """A whole number of currency units as stored money."""
+    return amount * MONEY_SCALE
+
+
 FACTS = {
     "month": MONTH, "region": "East", "supervisor": "Zhao Ming", "generated": "",
-    "sales": 14_200_000, "target": 20_000_000, "target_variance": -5_800_000,
-    "target_relative": -0.29, "last_year": 13_000_000, "last_year_variance": 1_200_000,
-    "last_year_relative": 1_200_000 / 13_000_000, "new_clients": 0, "lost_clients": 0,
+    "sales": yuan(142_000), "target": yuan(200_000), "target_variance": yuan(-58_000),
+    "target_relative": -0.29, "last_year": yuan(130_000), "last_year_variance": yuan(12_000),
+    "last_year_relative": 12_000 / 130_000, "new_clients": 0, "lost_clients": 0,
     "at_risk": [],
 }
 C3_ZH = ("- 广州新华贸易有限公司（C3，重要客户，近12个月销售额¥600,000）："
          "近3个月销售额为去年同期的33%；已75天未采购（通常间隔30天）")
 AT_RISK = [{
     "client_id": "C3", "name": "广州新华贸易有限公司", "tier": "major",
-    "current_value": 60_000_000, "reasons": ["sales_drop", "purchase_gap"],
+    "current_value": yuan(600_000), "reasons": ["sales_drop", "purchase_gap"],
     "life": {"sales_ratio": 1 / 3, "days_since_last_purchase": 75, "median_gap_days": 30.0,
              "open_complaints": 0, "receivables": None, "credit_limit": None},
 }]
@@ -402,7 +408,7 @@ The attached PDF has the full figures, the customer base, the pipeline and the d
 Prepared by Zhao Ming with reportgen.
 """),
         ({"region": "华南", "supervisor": "林晓峰", "target": None, "target_variance": None,
-          "target_relative": None, "last_year": 0, "last_year_variance": 14_200_000,
+          "target_relative": None, "last_year": 0, "last_year_variance": yuan(142_000),
           "last_year_relative": None, "lost_clients": None, "at_risk": AT_RISK}, "zh",
          """您好：
 

@@ -18,6 +18,10 @@ from reportgen.documents.fmt import (
     pct,
     pp,
 )
+from reportgen.inputs.schema import MONEY_SCALE
+
+#: Stored money per cent: the cases below are written in cents.
+CENT = MONEY_SCALE // 100
 
 BLANKS = [None, pd.NA, pd.NaT, math.nan, np.nan, math.inf, -math.inf, np.float32("nan")]
 
@@ -55,8 +59,8 @@ def test_is_blank(value, blank):
     ],
 )
 def test_money_whole_units(cents, en, zh):
-    assert money(cents, lang="en") == en
-    assert money(cents, lang="zh") == zh
+    assert money(cents * CENT, lang="en") == en
+    assert money(cents * CENT, lang="zh") == zh
 
 
 @pytest.mark.parametrize(
@@ -65,7 +69,22 @@ def test_money_whole_units(cents, en, zh):
 )
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_money_exact(cents, expected, lang):
-    assert money_exact(cents, lang=lang) == expected
+    assert money_exact(cents * CENT, lang=lang) == expected
+
+
+@pytest.mark.parametrize(
+    ("stored", "expected"),
+    [
+        (957_577_500, "¥957.58"),  # 957.5775: the exact amount, rounded once
+        (1_234_567_885_000, "¥1,234,567.89"),  # half away from zero, not to even
+        (4_999, "¥0.00"),
+        (5_000, "¥0.01"),
+        (-5_000, "-¥0.01"),
+        (-1_518_604_900, "-¥1,518.60"),
+    ],
+)
+def test_money_exact_rounds_the_exact_amount_once(stored, expected):
+    assert money_exact(stored) == expected
 
 
 @pytest.mark.parametrize(
@@ -73,8 +92,8 @@ def test_money_exact(cents, expected, lang):
     [("CNY", "¥1,234", "¥1,234"), ("USD", "$1,234", "US$1,234"), ("EUR", "€1,234", "€1,234")],
 )
 def test_money_other_currencies(currency, en, zh):
-    assert money(123400, currency, "en") == en
-    assert money(123400, currency, "zh") == zh
+    assert money(123400 * CENT, currency, "en") == en
+    assert money(123400 * CENT, currency, "zh") == zh
 
 
 @pytest.mark.parametrize(
@@ -83,7 +102,7 @@ def test_money_other_currencies(currency, en, zh):
 )
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_delta_has_explicit_sign(cents, expected, lang):
-    assert delta(cents, lang=lang) == expected
+    assert delta(cents * CENT, lang=lang) == expected
 
 
 @pytest.mark.parametrize(

@@ -1,6 +1,6 @@
 """The monthly review pack: view-model figures on tiny data, the demo's KPI rows, the HTML, the PDF.
 
-The tiny dataset (report month 2024-06, regions 华东 and 华南; cents):
+The tiny dataset (report month 2024-06, regions 华东 and 华南; in cents, stored as ``cents(n)``):
 
     client  region  manager   lines
     A1      华东    李娜      2023-06-10 10,000; 2024-05-10 20,000; 2024-06-05 30,000;
@@ -49,6 +49,7 @@ from reportgen.documents.render import make_environment
 from reportgen.inputs.config import Config
 from reportgen.inputs.issues import Issue, Severity
 from reportgen.inputs.model import Dataset, InputFile
+from reportgen.inputs.schema import SCALE_PER_CENT
 from tests import analysis_data as ad
 
 GOLDEN = Path(__file__).resolve().parent / "golden" / "pack.html"
@@ -59,38 +60,44 @@ SCRIPT = "<script>alert(1)</script>"
 IMG = '<img src="file:///etc/passwd">'
 
 
+def cents(amount: int) -> int:
+    """An amount of the module docstring (in cents) as stored money."""
+    return amount * SCALE_PER_CENT
+
+
 def tiny_dataset(*, potentials: bool = True, opportunities: bool = True,
                  issues: tuple[Issue, ...] = ()) -> Dataset:
     """The dataset of the module docstring."""
     clients = ad.clients([
         {"client_id": "A1", "name": "甲乙丙科技有限公司", "region": EAST,
-         "account_manager": "李娜", "potential_value": 100_000 if potentials else None},
+         "account_manager": "李娜", "potential_value": cents(100_000) if potentials else None},
         {"client_id": "A2", "name": "Beta Ltd", "region": EAST, "account_manager": "Wang"},
         {"client_id": "A3", "name": "Gamma Lost Ltd", "region": EAST, "account_manager": "Wang"},
         {"client_id": "A4", "name": SCRIPT, "region": EAST, "account_manager": "../../x"},
         {"client_id": "B1", "name": IMG, "region": SOUTH, "account_manager": "Zhao"},
     ])
     sales = ad.sales([
-        ("2023-06-10", "A1", 10_000), ("2024-05-10", "A1", 20_000),
-        ("2024-06-05", "A1", 30_000), ("2024-06-20", "A1", -5_000),
-        ("2023-06-15", "A2", 5_000),
-        {"date": "2024-06-12", "client_id": "A2", "amount": 8_000, "region": SOUTH},
-        ("2023-05-20", "A3", 3_000), ("2023-06-20", "A3", 7_000),
-        ("2024-06-25", "A4", 6_000),
-        ("2023-05-01", "B1", 1_000), ("2024-06-01", "B1", 40_000),
+        ("2023-06-10", "A1", cents(10_000)), ("2024-05-10", "A1", cents(20_000)),
+        ("2024-06-05", "A1", cents(30_000)), ("2024-06-20", "A1", cents(-5_000)),
+        ("2023-06-15", "A2", cents(5_000)),
+        {"date": "2024-06-12", "client_id": "A2", "amount": cents(8_000), "region": SOUTH},
+        ("2023-05-20", "A3", cents(3_000)), ("2023-06-20", "A3", cents(7_000)),
+        ("2024-06-25", "A4", cents(6_000)),
+        ("2023-05-01", "B1", cents(1_000)), ("2024-06-01", "B1", cents(40_000)),
     ])
     targets = ad.targets([
-        *[(f"2024-0{m}", EAST, 10_000) for m in range(1, 6)],
-        ("2024-06", EAST, 40_000),
-        {"month": "2024-06", "region": SOUTH, "account_manager": "Zhao", "sales_target": 50_000},
+        *[(f"2024-0{m}", EAST, cents(10_000)) for m in range(1, 6)],
+        ("2024-06", EAST, cents(40_000)),
+        {"month": "2024-06", "region": SOUTH, "account_manager": "Zhao",
+         "sales_target": cents(50_000)},
     ])
     feedback = ad.feedback([("2024-06-03", "A1", "complaint", False, "delivery")])
     tables = {"clients": clients, "sales": sales, "targets": targets, "feedback": feedback}
     if opportunities:
         tables["opportunities"] = ad.opportunities([
-            ("O1", "A1", "Line retrofit", 100_000, "proposal"),
-            ("O2", "B1", "Pilot", 20_000, "lead"),
-            ("O3", "A1", "Old order", 50_000, "won"),
+            ("O1", "A1", "Line retrofit", cents(100_000), "proposal"),
+            ("O2", "B1", "Pilot", cents(20_000), "lead"),
+            ("O3", "A1", "Old order", cents(50_000), "won"),
         ])
     inputs = (
         InputFile("accounts.xlsx", "0" * 64, 1, (("Clients", "clients"), ("客户反馈", "feedback"))),
@@ -126,14 +133,15 @@ def kpi(view, key):
     ("region", "key", "expected"),
     [
         # Net sales against plan 40,000 (red: 77.5%), last month 20,000, last year 22,000.
-        (EAST, "sales", {"actual": 31_000, "plan": 40_000, "plan_var": -9_000,
-                         "plan_rel": -0.225, "plan_mark": "red", "prev": 20_000,
-                         "prev_var": 11_000, "prev_rel": 0.55, "prev_mark": "green",
-                         "last_year": 22_000, "last_year_var": 9_000,
+        (EAST, "sales", {"actual": cents(31_000), "plan": cents(40_000), "plan_var": cents(-9_000),
+                         "plan_rel": -0.225, "plan_mark": "red", "prev": cents(20_000),
+                         "prev_var": cents(11_000), "prev_rel": 0.55, "prev_mark": "green",
+                         "last_year": cents(22_000), "last_year_var": cents(9_000),
                          "last_year_mark": "green"}),
         # Year to date 20,000 + 31,000 against the plan 5 x 10,000 + 40,000; last year's
         # January is before the first data month (2023-05), so its YTD is blank.
-        (EAST, "sales_ytd", {"actual": 51_000, "plan": 90_000, "plan_var": -39_000,
+        (EAST, "sales_ytd", {"actual": cents(51_000), "plan": cents(90_000),
+                             "plan_var": cents(-39_000),
                              "plan_mark": "red", "last_year": None, "last_year_mark": None}),
         # Active clients: A1 and A4 in M (A2's line is 华南's); A1 in M-1; A1, A2, A3 in M-12.
         (EAST, "active_clients", {"actual": 2, "prev": 1, "prev_var": 1, "last_year": 3,
@@ -142,20 +150,20 @@ def kpi(view, key):
         (EAST, "orders", {"actual": 2, "prev": 1, "last_year": 3}),
         # A1's and A2's first lines are in 2023-06: new clients of that month, as the data says.
         (EAST, "new_clients", {"actual": 1, "plan": None, "prev": 0, "last_year": 2}),
-        (EAST, "new_client_sales", {"actual": 6_000}),
+        (EAST, "new_client_sales", {"actual": cents(6_000)}),
         (EAST, "lost_clients", {"actual": 1, "prev": 0, "prev_mark": "red"}),
-        (EAST, "lost_value", {"actual": 10_000}),
+        (EAST, "lost_value", {"actual": cents(10_000)}),
         (EAST, "complaints", {"actual": 1, "prev": None}),
         (EAST, "open_complaints", {"actual": 1}),
-        (EAST, "pipeline_value", {"actual": 100_000, "prev": None, "last_year": None}),
-        (EAST, "weighted_pipeline", {"actual": 50_000}),
+        (EAST, "pipeline_value", {"actual": cents(100_000), "prev": None, "last_year": None}),
+        (EAST, "weighted_pipeline", {"actual": cents(50_000)}),
         # 华南's plan is its manager's row: 48,000 / 50,000 = 96%, amber.
-        (SOUTH, "sales", {"actual": 48_000, "plan": 50_000, "plan_var": -2_000,
+        (SOUTH, "sales", {"actual": cents(48_000), "plan": cents(50_000), "plan_var": cents(-2_000),
                           "plan_rel": -0.04, "plan_mark": "amber", "prev": 0,
                           "last_year": 0, "last_year_rel": None}),
         (SOUTH, "upgrades", {"actual": 1, "prev": 0}),
-        (None, "sales", {"actual": 79_000, "plan": 90_000, "plan_mark": "red",
-                         "last_year": 22_000}),
+        (None, "sales", {"actual": cents(79_000), "plan": cents(90_000), "plan_mark": "red",
+                         "last_year": cents(22_000)}),
     ],
 )
 def test_kpi_table_figures_on_tiny_data(small, region, key, expected):
@@ -182,7 +190,7 @@ def test_figures_of_other_months_follow_the_kpi_rules(small):
         analysis.life, None, dataset.table("feedback"), dataset.table("targets"), MONTH - 1,
         config,
     ).by_region.set_index("region")
-    assert prev.at[EAST, "sales"] == kpi(view_of(small), "sales")["prev"] == 20_000
+    assert prev.at[EAST, "sales"] == kpi(view_of(small), "sales")["prev"] == cents(20_000)
 
 
 # ----------------------------------------------------------------------------- trend and targets
@@ -192,20 +200,20 @@ def test_sales_trend_months_actuals_targets_and_prior_year(small):
     rows = view_of(small)["trend"]["rows"]
     assert [r["month"] for r in rows] == [str(MONTH - 11 + i) for i in range(12)]
     # 2023-07..2024-04 are covered months without a line: 0, not blank.
-    assert [r["actual"] for r in rows] == [0] * 10 + [20_000, 31_000]
+    assert [r["actual"] for r in rows] == [0] * 10 + [cents(20_000), cents(31_000)]
     # A year earlier: blank before the first data month (2023-05), then A3's 3,000 and 22,000.
-    assert [r["prior_year"] for r in rows] == [None] * 10 + [3_000, 22_000]
-    assert [r["target"] for r in rows] == [None] * 6 + [10_000] * 5 + [40_000]
-    assert rows[-1]["attainment"] == pytest.approx(31_000 / 40_000)
+    assert [r["prior_year"] for r in rows] == [None] * 10 + [cents(3_000), cents(22_000)]
+    assert [r["target"] for r in rows] == [None] * 6 + [cents(10_000)] * 5 + [cents(40_000)]
+    assert rows[-1]["attainment"] == pytest.approx(cents(31_000) / cents(40_000))
 
 
 def test_monthly_sales_group_lines_like_the_kpis(small):
     _, dataset, _ = small
     table = monthly_sales(dataset, dataset.table("clients"), MONTH)
-    assert table.at[EAST, MONTH] == 31_000
-    assert table.at[SOUTH, MONTH] == 48_000
-    assert table.at["ALL", MONTH] == 79_000
-    assert table.at[EAST, MONTH - 12] == 22_000
+    assert table.at[EAST, MONTH] == cents(31_000)
+    assert table.at[SOUTH, MONTH] == cents(48_000)
+    assert table.at["ALL", MONTH] == cents(79_000)
+    assert table.at[EAST, MONTH - 12] == cents(22_000)
 
 
 JUNE = [ad.month("2024-06")]
@@ -256,9 +264,9 @@ def test_summary_leads_with_red_marks_key_accounts_lost_and_exclusions(small):
     ]
     assert [r["client_id"] for r in summary["key_at_risk"]] == ["A1"]
     assert summary["key_at_risk"][0]["reasons"] == ["Unresolved complaints: 1"]
-    assert summary["key_at_risk_value"] == 45_000
-    assert [(r["client_id"], r["lost_value"]) for r in summary["lost"]] == [("A3", 10_000)]
-    assert summary["lost_count"] == 1 and summary["lost_value"] == 10_000
+    assert summary["key_at_risk_value"] == cents(45_000)
+    assert [(r["client_id"], r["lost_value"]) for r in summary["lost"]] == [("A3", cents(10_000))]
+    assert summary["lost_count"] == 1 and summary["lost_value"] == cents(10_000)
 
 
 def test_migration_matrix_and_named_moves_are_the_regions(small):
@@ -271,37 +279,37 @@ def test_migration_matrix_and_named_moves_are_the_regions(small):
     assert east["upgrades"] == [] and east["downgrades"] == []
     assert [(r["client_id"], r["previous_tier_label"], r["tier_label"], r["previous_value"],
              r["current_value"]) for r in south["upgrades"]] == [
-        ("B1", "Mass-market", "Named account", 0, 40_000)]
+        ("B1", "Mass-market", "Named account", 0, cents(40_000))]
 
 
 def test_new_clients_with_sales_since_their_first_purchase(small):
     new = view_of(small)["new_clients"]
     assert [(r["client_id"], r["first_purchase"], r["in_month"], r["sales_since"])
-            for r in new["rows"]] == [("A4", "2024-06-25", True, 6_000)]
-    assert (new["new_in_month"], new["new_in_month_sales"]) == (1, 6_000)
+            for r in new["rows"]] == [("A4", "2024-06-25", True, cents(6_000))]
+    assert (new["new_in_month"], new["new_in_month_sales"]) == (1, cents(6_000))
 
 
 def test_customer_base_counts_the_regions_clients_with_company_tiers(small):
     tiers = {t["tier"]: (t["clients"], t["value"]) for t in view_of(small)["customers"]["tiers"]}
-    assert tiers == {"major": (1, 45_000), "named": (0, 0), "non_named": (2, 14_000),
+    assert tiers == {"major": (1, cents(45_000)), "named": (0, 0), "non_named": (2, cents(14_000)),
                      "mass": (1, 0)}
-    assert view_of(small)["customers"]["threshold"] == 40_000
+    assert view_of(small)["customers"]["threshold"] == cents(40_000)
 
 
 def test_pipeline_top_opportunities_and_verdicts(small):
     pipe = view_of(small)["pipeline"]
     assert [(o["opp_id"], o["value"], o["weighted"], o["probability"])
-            for o in pipe["top"]] == [("O1", 100_000, 50_000, 0.5)]
+            for o in pipe["top"]] == [("O1", cents(100_000), cents(50_000), 0.5)]
     assert {r["verdict"]: r["count"] for r in pipe["by_verdict"] if r["count"]} == {"qualify": 1}
 
 
 def test_scorecards_list_the_regions_managers(small):
     cards = view_of(small)["scorecards"]
     assert [(m["manager"], m["sales"]) for m in cards["managers"]] == [
-        ("李娜", 25_000), ("../../x", 6_000), ("Wang", 0)]
+        ("李娜", cents(25_000)), ("../../x", cents(6_000)), ("Wang", 0)]
     leadership = view_of(small, None)["scorecards"]
     assert [r["region"] for r in leadership["regions"]] == [EAST, SOUTH]
-    assert leadership["total"]["sales"] == 79_000
+    assert leadership["total"]["sales"] == cents(79_000)
 
 
 # ----------------------------------------------------------------------------- charts left out
@@ -351,29 +359,31 @@ def test_a_ledger_with_only_clients_and_sales_still_makes_a_pack():
 # ----------------------------------------------------------------------------- data quality
 
 
-def issue(region: str, code: str, skipped: bool, cents: int | None) -> Issue:
+def issue(region: str, code: str, skipped: bool, money: int | None) -> Issue:
     return Issue(Severity.WARNING, "x", file="s.xlsx", sheet="Sales", row=2, code=code,
-                 skipped=skipped, amount_cents=cents, region=region)
+                 skipped=skipped, money=money, region=region)
 
 
 def test_data_quality_summary_counts_the_regions_rows_and_money():
     issues = (
-        issue(EAST, "bad_value", True, 1_000), issue(EAST, "bad_value", True, 2_500),
-        issue(EAST, "duplicate_sales_line", False, None), issue(SOUTH, "bad_value", True, 99),
-        issue("", "unknown_client", True, 700),
+        issue(EAST, "bad_value", True, cents(1_000)),
+        issue(EAST, "bad_value", True, cents(2_500)),
+        issue(EAST, "duplicate_sales_line", False, None),
+        issue(SOUTH, "bad_value", True, cents(99)),
+        issue("", "unknown_client", True, cents(700)),
     )
     analysis, dataset, config = tiny(issues=issues)
     east = pack_view(analysis, dataset, EAST, config, "en")["quality"]
     assert [(r["label"], r["count"], r["skipped"], r["money"]) for r in east["rows"]] == [
-        ("Values that could not be read", 2, 2, 3_500),
+        ("Values that could not be read", 2, 2, cents(3_500)),
         ("Repeated sales lines (kept)", 1, 0, 0),
     ]
-    assert (east["skipped_rows"], east["skipped_money"]) == (2, 3_500)
-    assert (east["unattributed_rows"], east["unattributed_money"]) == (1, 700)
+    assert (east["skipped_rows"], east["skipped_money"]) == (2, cents(3_500))
+    assert (east["unattributed_rows"], east["unattributed_money"]) == (1, cents(700))
     everyone = pack_view(analysis, dataset, None, config, "en")["quality"]
-    assert (everyone["skipped_rows"], everyone["skipped_money"]) == (4, 4_299)
+    assert (everyone["skipped_rows"], everyone["skipped_money"]) == (4, cents(4_299))
     summary = pack_view(analysis, dataset, EAST, config, "en")["summary"]
-    assert (summary["excluded_rows"], summary["excluded_money"]) == (2, 3_500)
+    assert (summary["excluded_rows"], summary["excluded_money"]) == (2, cents(3_500))
 
 
 # ----------------------------------------------------------------------------- the contract
@@ -410,7 +420,7 @@ def test_appendix_states_month_thresholds_and_inputs(small):
     assert (appendix["month"], appendix["first_data_month"]) == ("2024-06", "2023-05")
     values = {t["label"]: t["value"] for t in appendix["thresholds"]}
     assert values["High potential: untapped potential at least (the smallest class-A value)"] \
-        == 40_000
+        == cents(40_000)
     assert values["Class A: cumulative share of value before the client under"] == 0.8
     assert values["Amber: actual at least this share of the comparator"] == 0.9
     assert appendix["inputs"] == [
@@ -460,8 +470,10 @@ def test_pdf_text_has_the_region_in_chinese_and_the_key_figures(small):
     text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
     assert "华东 月度经营分析" in text
     assert "甲乙丙科技有限公司" in text
-    for cents in (31_000, 40_000, 22_000, 45_000):
-        assert fmt.money(cents, "CNY", "zh") in text
+    for money, figure in ((cents(31_000), "¥310"), (cents(40_000), "¥400"),
+                          (cents(22_000), "¥220"), (cents(45_000), "¥450")):
+        assert fmt.money(money, "CNY", "zh") == figure
+        assert figure in text
     assert "第 1 页" in text
 
 

@@ -52,9 +52,10 @@ def font_names(reader):
 @pytest.fixture(scope="module")
 def chinese_pdf(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("zh")
+    # ¥1,234,567.89 in stored money (millionths), shown to the whole yuan.
     body = (
         "<h2>{{ '华东' }} {{ 'major'|label('tier') }}</h2><p>上海申通物流有限公司</p>"
-        "<section class='page-break'><p>{{ 123456789|money }}</p></section>"
+        "<section class='page-break'><p>{{ 1234567890000|money }}</p></section>"
     )
     html = document("zh", body, tmp, title="华东")
     return html, render_pdf(html, generated=GENERATED, title="华东 2026年10月", lang="zh")
@@ -248,7 +249,7 @@ def test_font_hints_name_the_debian_packages():
 
 
 ROW = (
-    "<tr><td>{name} {i}</td><td>{tier}</td><td class='num'>{{{{ {cents}|money }}}}</td>"
+    "<tr><td>{name} {i}</td><td>{tier}</td><td class='num'>{{{{ {money}|money }}}}</td>"
     "<td class='num'>{{{{ {share}|pct }}}}</td><td>{{{{ rag('{rag}') }}}}</td></tr>"
 )
 
@@ -265,7 +266,7 @@ def four_pages(lang):
             name=name,
             i=i,
             tier="{{ 'major'|label('tier') }}",
-            cents=12345678 * i,
+            money=123_456_780_000 * i,
             share=i / 100,
             rag=("red", "amber", "green")[i % 3],
         )

@@ -27,7 +27,7 @@ from reportgen.documents.render import make_environment
 from reportgen.errors import DataError
 from reportgen.inputs.config import Config, TierConfig
 from reportgen.inputs.model import Dataset
-from reportgen.inputs.schema import SHEETS
+from reportgen.inputs.schema import MONEY_SCALE, SHEETS
 from tests import analysis_data as ad
 
 GOLDEN = Path(__file__).resolve().parent / "golden" / "plan.html"
@@ -35,36 +35,44 @@ GENERATED = dt.datetime(2026, 11, 3, 9, 30)
 MONTH = ad.month("2026-10")
 CHINESE_NAME = "上海申通物流有限公司"
 
+
+def yuan(amount: int) -> int:
+    """A whole number of currency units as stored money."""
+    return amount * MONEY_SCALE
+
+
 # Four clients, report month 2026-10 (T12M = 2025-11..2026-10; the year before = 2024-11..
-# 2025-10). Current values: A1 600,000, B1 300,000, C1 100,000, D1 0 cents; total 1,000,000.
+# 2025-10). Current values: A1 ¥6,000, B1 ¥3,000, C1 ¥1,000, D1 ¥0; total ¥10,000.
 # A1 is class A (nothing before it), B1 class A (60% before it), C1 class B (90% before it).
-# The high-potential threshold is B1's 300,000 (the smallest class-A value).
+# The high-potential threshold is B1's ¥3,000 (the smallest class-A value).
 CLIENTS = [
     {"client_id": "A1", "name": "Alpha Machinery Ltd", "region": "East", "account_manager": "Li",
      "industry": "Packaging", "size": "large", "relationship": "partnership",
-     "potential_value": 2_000_000, "credit_limit": 100_000, "receivables": 150_000,
+     "potential_value": yuan(20_000), "credit_limit": yuan(1_000),
+     "receivables": yuan(1_500),
      "credit_rating": "A", "competitors": "Kinmotion; 华拓自动化"},
     {"client_id": "B1", "name": "Beta Trading", "region": "East", "account_manager": "Li",
      "relationship": "transactional"},
     {"client_id": "C1", "name": CHINESE_NAME, "region": "West", "account_manager": "王磊",
-     "potential_value": 150_000},
-    {"client_id": "D1", "name": "Delta Foods", "region": "East", "potential_value": 500_000},
+     "potential_value": yuan(1_500)},
+    {"client_id": "D1", "name": "Delta Foods", "region": "East",
+     "potential_value": yuan(5_000)},
 ]
 SALES = [
-    {"date": "2024-11-10", "client_id": "A1", "amount": 200_000, "product": "Valve",
-     "cost": 150_000},
-    {"date": "2025-06-10", "client_id": "A1", "amount": 200_000, "product": "Valve",
-     "cost": 150_000},
-    {"date": "2025-11-10", "client_id": "A1", "amount": 300_000, "product": "Valve",
-     "cost": 200_000},
-    {"date": "2026-05-10", "client_id": "A1", "amount": 200_000, "product": "Pump",
-     "cost": 150_000},
-    {"date": "2026-10-05", "client_id": "A1", "amount": 100_000, "product": "Valve",
-     "profit": 40_000},
-    {"date": "2025-03-01", "client_id": "B1", "amount": 100_000},
-    {"date": "2026-02-01", "client_id": "B1", "amount": 300_000},
-    {"date": "2026-09-15", "client_id": "C1", "amount": 100_000, "product": "Valve",
-     "cost": 50_000},
+    {"date": "2024-11-10", "client_id": "A1", "amount": yuan(2_000), "product": "Valve",
+     "cost": yuan(1_500)},
+    {"date": "2025-06-10", "client_id": "A1", "amount": yuan(2_000), "product": "Valve",
+     "cost": yuan(1_500)},
+    {"date": "2025-11-10", "client_id": "A1", "amount": yuan(3_000), "product": "Valve",
+     "cost": yuan(2_000)},
+    {"date": "2026-05-10", "client_id": "A1", "amount": yuan(2_000), "product": "Pump",
+     "cost": yuan(1_500)},
+    {"date": "2026-10-05", "client_id": "A1", "amount": yuan(1_000), "product": "Valve",
+     "profit": yuan(400)},
+    {"date": "2025-03-01", "client_id": "B1", "amount": yuan(1_000)},
+    {"date": "2026-02-01", "client_id": "B1", "amount": yuan(3_000)},
+    {"date": "2026-09-15", "client_id": "C1", "amount": yuan(1_000), "product": "Valve",
+     "cost": yuan(500)},
 ]
 CONTACTS = [
     {"client_id": "A1", "name": "Wang", "buying_role": "decision_maker", "attitude": "opponent",
@@ -88,10 +96,10 @@ ANSWERS_ALL_YES = {q: 5 for q in ("need_clear", "budget_confirmed", "timing_know
                                   "has_supporter", "margin", "capital_risk", "strategic_fit",
                                   "no_conflict")}
 OPPORTUNITIES = [
-    {"opp_id": "O1", "client_id": "A1", "title": "Line 2 retrofit", "value": 1_000_000,
+    {"opp_id": "O1", "client_id": "A1", "title": "Line 2 retrofit", "value": yuan(10_000),
      "stage": "proposal", "competitor": "Kinmotion", "expected_close": "2026-12-15",
      **ANSWERS_ALL_YES, "price_position": 3},
-    {"opp_id": "O2", "client_id": "A1", "title": "Old tender", "value": 500_000,
+    {"opp_id": "O2", "client_id": "A1", "title": "Old tender", "value": yuan(5_000),
      "stage": "lost", "need_clear": 1},
 ]
 ACTIONS = [
@@ -143,24 +151,27 @@ def render_html(view, lang):
 @pytest.mark.parametrize(
     ("client_id", "expected"),
     [
-        # prior = 2024-11 + 2025-06 lines; profit = (300k-200k) + (200k-150k) + 40k.
-        ("A1", {"current": 600_000, "prior": 400_000, "variance": 200_000, "growth": 0.5,
-                "profit": 190_000, "margin": 190_000 / 600_000, "potential": 2_000_000,
-                "untapped": 1_400_000, "share_of_wallet": 0.3, "abc_class": "A", "rank": 1,
+        # prior = 2024-11 + 2025-06 lines; profit = (3,000-2,000) + (2,000-1,500) + 400.
+        ("A1", {"current": yuan(6_000), "prior": yuan(4_000), "variance": yuan(2_000),
+                "growth": 0.5, "profit": yuan(1_900), "margin": yuan(1_900) / yuan(6_000),
+                "potential": yuan(20_000), "untapped": yuan(14_000), "share_of_wallet": 0.3,
+                "abc_class": "A", "rank": 1,
                 "ranked": 3, "region_rank": 1, "region_ranked": 2}),
         # B1's one T12M line has no cost or profit: profit blank; potential unknown.
-        ("B1", {"current": 300_000, "prior": 100_000, "variance": 200_000, "growth": 2.0,
+        ("B1", {"current": yuan(3_000), "prior": yuan(1_000), "variance": yuan(2_000),
+                "growth": 2.0,
                 "profit": None, "margin": None, "potential": None, "untapped": 0,
                 "share_of_wallet": None, "abc_class": "A", "rank": 2, "ranked": 3,
                 "region_rank": 2, "region_ranked": 2}),
         # Nothing in the year before: growth blank (a 0 comparator).
-        ("C1", {"current": 100_000, "prior": 0, "variance": 100_000, "growth": None,
-                "profit": 50_000, "margin": 0.5, "potential": 150_000, "untapped": 50_000,
-                "share_of_wallet": 100_000 / 150_000, "abc_class": "B", "rank": 3,
+        ("C1", {"current": yuan(1_000), "prior": 0, "variance": yuan(1_000), "growth": None,
+                "profit": yuan(500), "margin": 0.5, "potential": yuan(1_500),
+                "untapped": yuan(500),
+                "share_of_wallet": yuan(1_000) / yuan(1_500), "abc_class": "B", "rank": 3,
                 "ranked": 3, "region_rank": 1, "region_ranked": 1}),
         # No sales: no class, no rank; profit is 0 (every one of its zero lines has cost).
         ("D1", {"current": 0, "prior": 0, "variance": 0, "growth": None, "profit": 0,
-                "margin": None, "potential": 500_000, "untapped": 500_000,
+                "margin": None, "potential": yuan(5_000), "untapped": yuan(5_000),
                 "share_of_wallet": 0.0, "abc_class": None, "rank": None, "ranked": 3,
                 "region_rank": None, "region_ranked": 2}),
     ],
@@ -207,16 +218,16 @@ def test_trend_months_are_gaps_before_the_first_data_and_zeros_after(tiny):
     a1 = view_of(tiny, "A1")["value"]["trend"]
     assert a1["months"][0] == "2024-11" and a1["months"][-1] == "2026-10"
     expected = [0] * 24
-    for index, cents in ((0, 200_000), (7, 200_000), (12, 300_000), (18, 200_000),
-                         (23, 100_000)):
-        expected[index] = cents
+    for index, money in ((0, yuan(2_000)), (7, yuan(2_000)), (12, yuan(3_000)),
+                         (18, yuan(2_000)), (23, yuan(1_000))):
+        expected[index] = money
     assert a1["actual"] == expected
     # A year earlier: 2023-11..2024-10 precede the data (gaps), then the first 12 months.
     assert a1["prior_year"] == [None] * 12 + expected[:12]
     assert a1["chart"]["data_uri"].startswith("data:image/svg+xml;base64,")
     # C1 first bought in 2026-09: gaps before, a real 0 in October, no prior-year line.
     c1 = view_of(tiny, "C1")["value"]["trend"]
-    assert c1["actual"] == [None] * 22 + [100_000, 0]
+    assert c1["actual"] == [None] * 22 + [yuan(1_000), 0]
     assert c1["prior_year"] is None
     # D1 never bought: no chart, and a sentence instead.
     d1 = view_of(tiny, "D1")["value"]["trend"]
@@ -325,16 +336,16 @@ def test_key_account_with_a_transactional_relationship_is_flagged(tiny):
 @pytest.mark.parametrize(
     ("client_id", "kind", "target", "increase", "text"),
     [
-        # 600,000 + 5% of the 2,000,000 potential.
-        ("A1", "share_of_wallet", 700_000, 100_000,
+        # 6,000 + 5% of the 20,000 potential.
+        ("A1", "share_of_wallet", yuan(7_000), yuan(1_000),
          "Raise share of wallet from 30.0% to 35.0% (+5.0 pp): sales of ¥7,000 over 12 "
          "months, ¥1,000 more than now."),
         # Named but potential unknown: falls back to +10% sales.
-        ("B1", "absolute_sales", 330_000, 30_000,
+        ("B1", "absolute_sales", yuan(3_300), yuan(300),
          "Grow sales by 10%: from ¥3,000 to ¥3,300 over 12 months, ¥300 more."),
-        ("C1", "absolute_sales", 110_000, 10_000,
+        ("C1", "absolute_sales", yuan(1_100), yuan(100),
          "Grow sales by 10%: from ¥1,000 to ¥1,100 over 12 months, ¥100 more."),
-        ("D1", "share_of_wallet", 25_000, 25_000,
+        ("D1", "share_of_wallet", yuan(250), yuan(250),
          "Raise share of wallet from 0.0% to 5.0% (+5.0 pp): sales of ¥250 over 12 months, "
          "¥250 more than now."),
     ],
@@ -355,14 +366,14 @@ def test_goal_fallback_says_why(tiny):
     ("potential", "uplift", "kind", "target", "text"),
     [
         # 97% + 5 points passes the whole potential: capped at it.
-        (103_000, 0.05, "share_of_wallet", 103_000,
+        (yuan(1_030), 0.05, "share_of_wallet", yuan(1_030),
          "Raise share of wallet from 97.1% to 100.0%, the whole potential: sales of ¥1,030 "
          "over 12 months, ¥30 more than now."),
         # Sales above the potential: the estimate is stale, so sales growth instead.
-        (50_000, 0.05, "absolute_sales", 110_000,
+        (yuan(500), 0.05, "absolute_sales", yuan(1_100),
          "Grow sales by 10%: from ¥1,000 to ¥1,100 over 12 months, ¥100 more."),
-        # The configured uplift is used: 100,000 + 20% of 1,000,000.
-        (1_000_000, 0.2, "share_of_wallet", 300_000,
+        # The configured uplift is used: 1,000 + 20% of 10,000.
+        (yuan(10_000), 0.2, "share_of_wallet", yuan(3_000),
          "Raise share of wallet from 10.0% to 30.0% (+20.0 pp): sales of ¥3,000 over 12 "
          "months, ¥2,000 more than now."),
     ],
@@ -371,7 +382,7 @@ def test_share_goal_edges(potential, uplift, kind, target, text):
     data = dataset({
         "clients": ad.clients([{"client_id": "K", "potential_value": potential,
                                 "tier_override": "major"}]),
-        "sales": ad.sales([("2026-10-01", "K", 100_000)]),
+        "sales": ad.sales([("2026-10-01", "K", yuan(1_000))]),
     })
     config = Config(tiers=TierConfig(share_of_wallet_uplift=uplift))
     goal = plan_view(analyse(data, config, MONTH), data, "K", config, "en")["goal"]
@@ -399,14 +410,14 @@ def test_opportunities_carry_gates_verdict_and_open_questions(tiny):
     opps = view_of(tiny, "A1")["opportunities"]
     o1, o2 = opps["rows"]
     assert (o1["opp_id"], o1["verdict"], o1["weighted"], o1["open_questions"]) == (
-        "O1", "pursue", 500_000, ["price position"])
+        "O1", "pursue", yuan(5_000), ["price position"])
     # win = (5 + 5 + 3 + 5) / 4. The lost O2 fails "real" on its "no"; its capital risk is
     # derived from A1's receivables at 150% of the credit limit: a 1 ("no") too.
     assert [(g["gate"], g["score"], g["passed"]) for g in o1["gates"]] == [
         ("real", 5.0, True), ("compete", 5.0, True), ("win", 4.5, True), ("worth", 5.0, True)]
     assert (o2["is_open"], o2["verdict"], o2["answered_no"], o2["gates"][1]["passed"]) == (
         False, "drop", ["need is clear", "capital risk"], None)
-    assert (opps["open_value"], opps["open_weighted"]) == (1_000_000, 500_000)
+    assert (opps["open_value"], opps["open_weighted"]) == (yuan(10_000), yuan(5_000))
     assert o1["expected_close"] == "2026-12-15"
 
 
@@ -429,7 +440,7 @@ def test_service_and_credit(tiny):
                            "department": "Logistics", "note": "Late delivery twice"}]
     credit = view_of(tiny, "A1")["credit"]
     assert (credit["limit"], credit["receivables"], credit["use"], credit["over_limit"]) == (
-        100_000, 150_000, 1.5, True)
+        yuan(1_000), yuan(1_500), 1.5, True)
 
 
 # ----------------------------------------------------------------------------- risks, actions
@@ -473,8 +484,9 @@ def test_first_page_essentials(tiny):
     glance = view_of(tiny, "A1")["glance"]
     assert glance == {
         "tier": "Major account", "tier_manual": False, "quadrant": "HH", "stage": "at_risk",
-        "current": 600_000, "growth": 0.5, "share_of_wallet": 0.3, "potential": 2_000_000,
-        "goal": "Share of wallet 35.0%", "goal_sales": 700_000,
+        "current": yuan(6_000), "growth": 0.5, "share_of_wallet": 0.3,
+        "potential": yuan(20_000),
+        "goal": "Share of wallet 35.0%", "goal_sales": yuan(7_000),
         "top_risks": [
             "Receivables of ¥1,500 are over the credit limit of ¥1,000.",
             "No supporter among the decision-makers and business buyers.",
@@ -488,7 +500,7 @@ def test_first_page_essentials(tiny):
 
 
 def test_default_clients_are_major_then_named_by_value(tiny):
-    # A1 major; named B1 (300,000) before D1 (0); C1 is non-named.
+    # A1 major; named B1 (¥3,000) before D1 (0); C1 is non-named.
     assert default_plan_clients(tiny[0]) == ["A1", "B1", "D1"]
 
 

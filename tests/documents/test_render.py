@@ -170,12 +170,12 @@ def test_css_string(value, expected):
 @pytest.mark.parametrize(
     ("lang", "template", "expected"),
     [
-        ("en", "{{ 123456789|money }}", "¥1,234,568"),
-        ("zh", "{{ 123456789|money }}", "¥1,234,568"),
-        ("en", "{{ 123456789|money_exact }}", "¥1,234,567.89"),
-        ("en", '{{ 123400|money("USD") }}', "$1,234"),
-        ("zh", '{{ 123400|money("USD") }}', "US$1,234"),
-        ("en", "{{ -123400|delta }}", "-¥1,234"),
+        ("en", "{{ 1234567890000|money }}", "¥1,234,568"),
+        ("zh", "{{ 1234567890000|money }}", "¥1,234,568"),
+        ("en", "{{ 1234567890000|money_exact }}", "¥1,234,567.89"),
+        ("en", '{{ 1234000000|money("USD") }}', "$1,234"),
+        ("zh", '{{ 1234000000|money("USD") }}', "US$1,234"),
+        ("en", "{{ -1234000000|delta }}", "-¥1,234"),
         ("en", "{{ none|money }}", "—"),
         ("en", "{{ 1234567|number }}", "1,234,567"),
         ("en", "{{ 0.125|pct }}", "12.5%"),
@@ -208,7 +208,7 @@ def test_filters_and_globals(user, lang, template, expected):
 
 
 def test_currency_is_set_per_environment(user):
-    put(user, "t.html", "{{ 123400|money }}")
+    put(user, "t.html", "{{ 1234000000|money }}")
     assert render_template(make_environment("en", user, currency="EUR"), "t.html", {}) == "€1,234"
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import shutil
+from decimal import Decimal
 from pathlib import Path
 
 import numpy as np
@@ -131,8 +132,10 @@ def test_the_figures_read_as_columns_are_the_ledgers(tmp_path, monkeypatch):
     # Skipped: the #DIV/0! amount, the blank client, the note-only row, the formula
     # without a value, the huge amount, the unknown client C9 and the Total row.
     generated = [round(100 + i * 1.37, 2) for i in range(MANY)]
-    expected_cents = 120050 + 300000 + 1001 + sum(round(x * 100) for x in generated) + 13
-    assert int(sales["amount"].sum()) == expected_cents
+    # In millionths: 1200.5, 3000, 10.005 and 0.125 exactly (no longer rounded to cents).
+    expected = (1_200_500_000 + 3_000_000_000 + 10_005_000
+                + sum(int(Decimal(repr(x)) * 1_000_000) for x in generated) + 125_000)
+    assert int(sales["amount"].sum()) == expected
     assert len(sales) == 2 + 1 + MANY + 1
     first = sales.iloc[0]
     assert (first["client_id"], first["order_id"], first["date"]) == (
@@ -303,7 +306,8 @@ def test_a_column_converted_by_distinct_values_matches_cell_by_cell():
     column = SHEETS["sales"].column("amount")
     got = tail.convert(column, 3, config=Config(), date1904=False)
     want = convert_column(column, [None if c == "" else c for c in cells], config=Config())
-    assert got.values.tolist() == [120050, pd.NA, pd.NA, pd.NA, pd.NA, 700, 120050]
+    assert got.values.tolist() == [1_200_500_000, pd.NA, pd.NA, pd.NA, pd.NA, 7_000_000,
+                                   1_200_500_000]
     assert got.values.tolist() == want.values.tolist()
     assert [p.index for p in got.problems] == [1, 3]
     assert got.problems == want.problems

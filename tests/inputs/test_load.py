@@ -8,7 +8,9 @@ import shutil
 
 import pandas as pd
 import pytest
+from click.testing import CliRunner
 
+from reportgen.cli.app import cli
 from reportgen.inputs.config import Config, load_config
 from reportgen.inputs.issues import Severity
 from reportgen.inputs.load import column_letter, load_inputs
@@ -42,7 +44,7 @@ def test_reads_english_and_chinese_sheets_and_headers(tmp_path):
     assert clients["name"].tolist() == ["上海恒通机电有限公司", "Northwind Trading Ltd"]
     assert clients["region"].tolist() == ["华东", "华南"]
     sales = ds.table("sales")
-    assert sales["amount"].tolist() == [120050, 300000]
+    assert sales["amount"].tolist() == [1_200_500_000, 3_000_000_000]  # millionths
     assert sales["date"].tolist() == [pd.Timestamp("2026-10-03"), pd.Timestamp("2026-09-15")]
     assert sales["_row"].tolist() == [2, 3]
     assert sales["_file"].tolist() == ["sales.xlsx", "sales.xlsx"]
@@ -69,7 +71,7 @@ def test_several_sales_workbooks_are_concatenated(tmp_path):
     ds = load_inputs(tmp_path, Config())
     sales = ds.table("sales")
     assert sales["_file"].tolist() == ["sales-east.xlsx", "sales-south.xlsx"]
-    assert sales["amount"].tolist() == [120050, 1000]
+    assert sales["amount"].tolist() == [1_200_500_000, 10_000_000]
 
 
 def test_lock_and_hidden_files_are_ignored(tmp_path):
@@ -133,7 +135,7 @@ def test_bad_row_is_skipped_with_its_address_and_money_counted(tmp_path):
     assert (skipped.file, skipped.sheet, skipped.row, skipped.column) == (
         "book.xlsx", "Sales", 4, "date")
     assert skipped.message.endswith("; the row was skipped")
-    assert skipped.amount_cents == 9999
+    assert skipped.money == 99_990_000
     assert len(ds.table("sales")) == 2
 
 
@@ -149,7 +151,7 @@ def test_sales_for_unknown_client_and_duplicate_ids(tmp_path):
     assert dup.row == 4
     (unknown,) = issues_with(ds, "unknown_client")
     assert unknown.message == 'client_id "C9" is not in the client list; the row was skipped'
-    assert (unknown.row, unknown.amount_cents) == (4, 5000)
+    assert (unknown.row, unknown.money) == (4, 50_000_000)
     assert ds.table("clients")["name"].tolist() == ["上海恒通机电有限公司", "Northwind Trading Ltd"]
 
 
@@ -170,7 +172,7 @@ def test_blank_rows_are_skipped_and_subtotal_rows_reported(tmp_path):
     assert sub.message == ("looks like a subtotal or total row; it was not counted; "
                            "the row was skipped")
     assert sub.row == 5
-    assert sub.amount_cents is None  # a subtotal's money is already on its rows, not lost
+    assert sub.money is None  # a subtotal's money is already on its rows, not lost
 
 
 def test_config_maps_sheets_and_columns_including_one_source_for_two(tmp_path):
@@ -226,7 +228,7 @@ def test_csv_in_gbk_and_bom_utf8(tmp_path):
     ds = load_inputs(tmp_path, Config())
     assert not ds.errors
     assert ds.table("clients")["client_id"].tolist() == ["00123"]
-    assert ds.table("sales")["amount"].tolist() == [123450]
+    assert ds.table("sales")["amount"].tolist() == [1_234_500_000]
     assert ds.table("sales")["date"].tolist() == [pd.Timestamp("2026-10-03")]
 
 
@@ -273,3 +275,33 @@ def test_superstore_with_a_mapping_derives_clients(tmp_path, name):
     assert sorted(ds.table("regions")["supervisor"]) == [
         "Anna Andreadi", "Cassandra Brandow", "Chuck Magee", "Kelly Williams"]
     assert hashlib.sha256(source.read_bytes()).hexdigest() == before
+
+
+@pytest.mark.parametrize(("lang", "line"), [
+    ("en", 'error: sales-b.xlsx, sheet "Sales", column "amount": the amounts of this sheet add '
+           "up to more than 2,305,843,009,213, more than reportgen can add exactly; nothing was "
+           "computed — check the amounts for extra digits, or split the ledger by year"),
+    ("zh", "错误：sales-b.xlsx，工作表“Sales”，“amount”列：此工作表的金额合计超过 "
+           "2,305,843,009,213，超出 reportgen 能精确相加的范围；未计算任何数字——请检查金额是否"
+           "多打了位数，或按年份拆分台账"),
+])
+def test_amounts_that_could_overflow_a_sum_are_refused(tmp_path, lang, line):
+    # Each line is under the trillion a line may hold; three of them add up to 3e12 units,
+    # past the 2**61 millionths (2.3e12) the sums may reach. The sheet holding them is named.
+    big = 999_999_999_999
+    write_xlsx(tmp_path / "clients.xlsx", {"Clients": CLIENTS})
+    write_xlsx(tmp_path / "sales-a.xlsx", {"Sales": [["date", "client_id", "amount"],
+                                                     ["2026-10-01", "C1", 5]]})
+    write_xlsx(tmp_path / "sales-b.xlsx", {"Sales": [
+        ["date", "client_id", "amount"], *[[f"2026-10-0{d}", "C1", big] for d in (1, 2, 3)]]})
+    result = CliRunner().invoke(cli, ["check", "--inputs", str(tmp_path), "--lang", lang])
+    assert result.exit_code == 1
+    assert line in result.output.splitlines()
+    (issue,) = load_inputs(tmp_path, Config()).errors
+    assert (issue.code, issue.file, issue.sheet, issue.column) == (
+        "amounts_too_large", "sales-b.xlsx", "Sales", "amount")
+    # Two such lines (2e12 units) are still added exactly.
+    write_xlsx(tmp_path / "sales-b.xlsx", {"Sales": [
+        ["date", "client_id", "amount"], *[[f"2026-10-0{d}", "C1", big] for d in (1, 2)]]})
+    sales = load_inputs(tmp_path, Config()).table("sales")
+    assert int(sales["amount"].sum()) == (5 + 2 * big) * 1_000_000

@@ -25,6 +25,9 @@ from reportgen.inputs.values.columns import convert_column
 from reportgen.inputs.values.dates import DateReading, parse_date, parse_month, read_date_text
 from reportgen.inputs.values.ids import parse_emails, parse_id, parse_text
 
+#: Stored money per cent: most money cases below are written in cents.
+CENT = schema.MONEY_SCALE // 100
+
 REALDATA = Path(__file__).resolve().parents[3] / "shared" / "realdata"
 CONFIG = Config()
 DAY_FIRST = Config.model_validate({"format": {"date_order": "day-first"}})
@@ -97,39 +100,54 @@ def error_of(parse, *args, **kwargs) -> tuple[str, str]:
     ("2亿元", 20000000000),
     ("$ -", 0),                        # Excel's accounting format shows zero as a dash
     ("-", 0),
-    ("0.125", 13),                     # half a cent rounds away from zero
-    ("-0.125", -13),
-    ("1.2345", 123),
     (1234.5, 123450),
-    (0.125, 13),
-    (2.675, 268),                      # the float is 2.67499999…; the typed value is 2.675
-    (1.005, 101),
-    (0.1 + 0.2, 30),
-    (-0.005, -1),
-    (1e15, 100_000_000_000_000_000),
     (42, 4200),
     (np.int64(7), 700),
     (np.float64(2.5), 250),
-    (Decimal("19.999"), 2000),
     (None, None),
     ("", None),
     (" \u3000\u00a0", None),           # all-whitespace text is blank
 ])
 def test_parse_money_reads(cell, cents):
-    assert parse_money(cell) == cents
+    assert parse_money(cell) == (None if cents is None else cents * CENT)
+
+
+@pytest.mark.parametrize(("cell", "stored"), [
+    ("957.5775", 957_577_500),         # Superstore's four decimals, kept
+    (957.5775, 957_577_500),
+    ("1,234.567891", 1_234_567_891),
+    ("0.125", 125_000),
+    ("-0.125", -125_000),
+    (0.125, 125_000),
+    (2.675, 2_675_000),                # the float is 2.67499999…; the typed value is 2.675
+    (1.005, 1_005_000),
+    (0.1 + 0.2, 300_000),              # 0.30000000000000004: a seventh decimal rounds away
+    (-0.005, -5_000),
+    ("0.0000005", 1),                  # half a millionth rounds away from zero
+    ("-0.0000005", -1),
+    ("0.00000049", 0),
+    (Decimal("19.999"), 19_999_000),
+    (999_999_999_999, 999_999_999_999_000_000),  # the largest whole amount a line may hold
+])
+def test_parse_money_keeps_six_decimals(cell, stored):
+    assert parse_money(cell) == stored
 
 
 @pytest.mark.parametrize(("cell", "cents"), [
     ("1.234,50", 123450),
     ("1 234,50", 123450),
     ("1,5", 150),
-    ("1,234", 123),                    # 1.234 under a decimal comma
     ("1.234", 123400),                 # the dot separates thousands
     ("(1.234,00 €)", -123400),
     (1234.5, 123450),                  # real numbers never depend on the setting
 ])
 def test_parse_money_with_decimal_comma(cell, cents):
-    assert parse_money(cell, decimal_comma=True) == cents
+    """1,234 under a decimal comma is 1.234, kept to the thousandth (see the case below)."""
+    assert parse_money(cell, decimal_comma=True) == cents * CENT
+
+
+def test_a_decimal_comma_keeps_the_decimals():
+    assert parse_money("1,234", decimal_comma=True) == 1_234_000
 
 
 COMMA_HINT = ("; if your files use decimal commas (1.234,50), set decimal_comma = true under "
@@ -159,11 +177,20 @@ COMMA_HINT = ("; if your files use decimal commas (1.234,50), set decimal_comma 
     (float("nan"), False, "the cell holds no value (NaN) instead of an amount; it may be a "
      "broken formula", NAN_HINT),
     ("#DIV/0!", False, 'the cell shows the Excel error "#DIV/0!"', NAN_HINT),
-    ("1e20", False, 'the amount "1e20" is too large', "check the amount for extra digits"),
-    (1e16, False, 'the amount "1e+16" is too large', "check the amount for extra digits"),
+    ("1e20", False, 'the amount "1e20" is too large: an amount must be below '
+     "1,000,000,000,000", "check the amount for extra digits"),
+    (1e16, False, 'the amount "1e+16" is too large: an amount must be below '
+     "1,000,000,000,000", "check the amount for extra digits"),
+    # The limit itself is refused; a millionth below it is read (test_parse_money_limit).
+    ("1,000,000,000,000", False, 'the amount "1,000,000,000,000" is too large: an amount '
+     "must be below 1,000,000,000,000", "check the amount for extra digits"),
 ])
 def test_parse_money_refuses(cell, decimal_comma, message, hint):
     assert error_of(parse_money, cell, decimal_comma=decimal_comma) == (message, hint)
+
+
+def test_parse_money_limit():
+    assert parse_money("999,999,999,999.999999") == 999_999_999_999_999_999
 
 
 @pytest.mark.parametrize(("cell", "expected"), [
@@ -619,26 +646,28 @@ def test_month_column_decides_day_month_order_like_a_date_column():
 # ----------------------------------------------------------------------------- columns
 
 
-def test_money_column_is_int64_cents_with_addressed_problems():
-    cells = [1234.5, "¥2,000", None, "n/a", 3, float("nan"), 0.005, "12.5", "(7.25)", "1.2345"]
+def test_money_column_is_int64_millionths_with_addressed_problems():
+    cells = [1234.5, "¥2,000", None, "n/a", 3, float("nan"), 0.005, "12.5", "(7.25)",
+             "1.23456789"]
     result = convert_column(AMOUNT, cells, config=CONFIG)
     assert str(result.values.dtype) == "Int64"
-    assert result.values.tolist() == [123450, 200000, pd.NA, pd.NA, 300, pd.NA, 1, 1250, -725,
-                                      123]
+    assert result.values.tolist() == [1_234_500_000, 2_000_000_000, pd.NA, pd.NA, 3_000_000,
+                                      pd.NA, 5_000, 12_500_000, -7_250_000, 1_234_568]
     assert result.problems == (
         CellProblem(3, "n/a", 'cannot read "n/a" as an amount', AMOUNT_HINT, Severity.ERROR),
         CellProblem(5, "nan", "the cell holds no value (NaN) instead of an amount; it may be a "
                     "broken formula", NAN_HINT, Severity.ERROR),
-        CellProblem(9, "1.2345", 'the amount "1.2345" has more than two decimals; read as 1.23',
-                    "round the amount to cents in the workbook", Severity.WARNING),
+        CellProblem(9, "1.23456789", 'the amount "1.23456789" has more than six decimals; '
+                    "read as 1.234568", "round the amount to six decimals in the workbook",
+                    Severity.WARNING),
     )
 
 
-def test_money_column_with_decimal_comma_warns_about_three_decimals():
-    result = convert_column(AMOUNT, ["1.234,50", "1,234", 99.5], config=DECIMAL_COMMA)
-    assert result.values.tolist() == [123450, 123, 9950]
+def test_money_column_with_decimal_comma_warns_about_seven_decimals():
+    result = convert_column(AMOUNT, ["1.234,50", "1,2345678", 99.5], config=DECIMAL_COMMA)
+    assert result.values.tolist() == [1_234_500_000, 1_234_568, 99_500_000]
     assert result.problems == (CellProblem(
-        1, "1,234", 'the amount "1,234" has more than two decimals; read as 1,23',
+        1, "1,2345678", 'the amount "1,2345678" has more than six decimals; read as 1,234568',
         "check the decimal separator: decimal_comma = true under [format] in reportgen.toml "
         "reads 1,234 as 1.234", Severity.WARNING),)
 
@@ -697,7 +726,7 @@ def test_empty_column():
 
 # ----------------------------------------------------------------------------- properties
 
-MONEY = st.decimals(min_value=Decimal("-1e13"), max_value=Decimal("1e13"), places=2,
+MONEY = st.decimals(min_value=Decimal("-1e11"), max_value=Decimal("1e11"), places=2,
                     allow_nan=False, allow_infinity=False)
 
 
@@ -714,15 +743,31 @@ def test_money_text_round_trips(value, group, prefix, suffix, negative_style, de
     if value < 0:
         text = {"minus": f"-{text}", "brackets": f"({text})", "trailing": f"{text}-"}[
             negative_style]
-    assert parse_money(text, decimal_comma=decimal_comma) == int(value * 100)
+    assert parse_money(text, decimal_comma=decimal_comma) == int(value * schema.MONEY_SCALE)
 
 
 @given(MONEY)
 def test_money_float_never_loses_a_cent(value):
-    assert parse_money(float(value)) == int(value * 100)
+    assert parse_money(float(value)) == int(value * schema.MONEY_SCALE)
 
 
-@given(st.lists(st.floats(min_value=-1e15, max_value=1e15, allow_nan=False), max_size=40))
+@given(st.decimals(min_value=Decimal("-1e7"), max_value=Decimal("1e7"), places=6,
+                   allow_nan=False, allow_infinity=False))
+def test_money_keeps_six_decimals_of_a_float_and_of_its_text(value):
+    # The float fast path, the bulk text path and the scalar parser give the same integer.
+    expected = int(value * schema.MONEY_SCALE)
+    cells = [float(value), str(value), f"{value:,}"]
+    assert [parse_money(c) for c in cells] == [expected] * 3
+    assert convert_column(AMOUNT, cells * 2, config=CONFIG).values.tolist() == [expected] * 6
+
+
+def test_ten_lines_of_a_tenth_add_up_to_exactly_one():
+    for cells in ([0.1] * 10, ["0.1"] * 10):
+        assert int(convert_column(AMOUNT, cells, config=CONFIG).values.sum()) == (
+            schema.MONEY_SCALE)
+
+
+@given(st.lists(st.floats(min_value=-1e11, max_value=1e11, allow_nan=False), max_size=40))
 def test_money_bulk_path_agrees_with_the_scalar_parser(floats):
     result = convert_column(AMOUNT, floats, config=CONFIG)
     assert result.values.tolist() == [parse_money(x) for x in floats]
@@ -833,8 +878,9 @@ def test_kaggle_sales_sample_reads_month_first_dates_and_na_territory():
         (Severity.INFO, "dates read as month-first because of values like 2/24/2003 0:00", ""),)
     sales = convert_column(AMOUNT, [r["SALES"] for r in rows], config=CONFIG)
     assert sales.problems == ()
-    assert sales.values[:2].tolist() == [287100, 276590]
-    assert int(sales.values.sum()) == int(sum(Decimal(r["SALES"]) for r in rows) * 100)
+    assert sales.values[:2].tolist() == [2_871_000_000, 2_765_900_000]
+    assert int(sales.values.sum()) == int(sum(Decimal(r["SALES"]) for r in rows)
+                                          * schema.MONEY_SCALE)
     territory = convert_column(schema.SHEETS["clients"].column("region"),
                                [r["TERRITORY"] for r in rows], config=CONFIG)
     assert (territory.values == "NA").sum() == 1074

@@ -1,8 +1,9 @@
 """drivers.xlsx and metrics.xlsx's year columns, read back from the written files.
 
 On the bundled sample (``inputs/``) and on the Superstore workbook of ``../shared/realdata``
-(mapped as the loader's tests map it), every bridge in drivers.xlsx satisfies comparator +
-Σ contributions = actual, with the comparator and the actual taken from metrics.xlsx.
+(mapped as the loader's tests map it), every bridge satisfies comparator + Σ contributions =
+actual exactly on the stored amounts, with the comparator and the actual the KPI table's, and
+drivers.xlsx and metrics.xlsx show each of those figures rounded once to the cent.
 """
 
 from __future__ import annotations
@@ -33,9 +34,17 @@ COMPARATOR = {"last_year": "sales_last_year", "last_month": "sales_prev_month",
 
 
 def units(value: object) -> int:
-    """A money cell read back (currency units) as integer units of MONEY_SCALE."""
+    """A money cell read back (currency units, two decimals) as integer units of MONEY_SCALE."""
     assert isinstance(value, int | float), value
     return round(value * MONEY_SCALE)
+
+
+def to_cent(stored: object) -> int:
+    """An exact stored amount rounded once, half away from zero, to the cent (in MONEY_SCALE)."""
+    exact = int(stored)  # type: ignore[call-overload]
+    per_cent = MONEY_SCALE // 100
+    cents = (abs(exact) + per_cent // 2) // per_cent
+    return (cents if exact >= 0 else -cents) * per_cent
 
 
 def sheet(path: Path) -> list[dict[str, object]]:
@@ -56,19 +65,29 @@ def written(inputs: Path, config: Config, tmp_path: Path) -> tuple[Analysis, Pat
     return analysis, tmp_path
 
 
-def check_identity(folder: Path) -> int:
-    """Assert the bridge identity for every bridge of drivers.xlsx; return how many."""
+def check_identity(analysis: Analysis, folder: Path) -> int:
+    """Assert the bridge identity for every bridge; return how many.
+
+    The identity holds exactly on the stored amounts (analysis.drivers against the KPI
+    table); the workbooks show each of those figures rounded once to the cent.
+    """
     drivers = sheet(folder / "drivers.xlsx")
     assert drivers and tuple(drivers[0])[: len(DRIVERS_COLUMNS)] == DRIVERS_COLUMNS
+    exact = analysis.drivers.reset_index(drop=True)
+    assert len(drivers) == len(exact)
     metrics = {r["region"]: r for r in sheet(folder / "metrics.xlsx")}
+    kpis = analysis.kpis.by_region.set_index("region")
     sums: dict[tuple[object, object], int] = defaultdict(int)
     actuals: dict[tuple[object, object], int] = defaultdict(int)
     ranks: dict[tuple[object, object], list[int]] = defaultdict(list)
-    for r in drivers:
+    for r, (_, e) in zip(drivers, exact.iterrows(), strict=True):
         where = (r["region"], r["comparison"])
-        assert units(r["actual"]) - units(r["comparator"]) == units(r["contribution"])
-        sums[where] += units(r["contribution"])
-        actuals[where] += units(r["actual"])
+        assert where == (e["region"], e["comparison"])
+        assert int(e["actual"]) - int(e["comparator"]) == int(e["contribution"])
+        for column in ("actual", "comparator", "contribution"):
+            assert units(r[column]) == to_cent(e[column]), (where, column)
+        sums[where] += int(e["contribution"])
+        actuals[where] += int(e["actual"])
         ranks[where].append(int(r["rank"]))  # type: ignore[call-overload]
     for region, row in metrics.items():
         for comparison, column in COMPARATOR.items():
@@ -76,9 +95,12 @@ def check_identity(folder: Path) -> int:
             if row[column] is None:
                 assert where not in sums, where
                 continue
+            comparator, sales = kpis.loc[region, column], kpis.loc[region, "sales"]
+            assert units(row[column]) == to_cent(comparator), where
+            assert units(row["sales"]) == to_cent(sales), where
             if comparison == "plan" or where in sums:
-                assert units(row[column]) + sums[where] == units(row["sales"]), where
-                assert actuals[where] == units(row["sales"]), where
+                assert int(comparator) + sums[where] == int(sales), where
+                assert actuals[where] == int(sales), where
                 assert sorted(ranks[where]) == list(range(1, len(ranks[where]) + 1))
     for region, comparison in sums:
         assert region in metrics and comparison in COMPARATOR
@@ -87,7 +109,7 @@ def check_identity(folder: Path) -> int:
 
 def test_bundled_sample(tmp_path: Path) -> None:
     analysis, folder = written(SAMPLE, Config(), tmp_path)
-    count = check_identity(folder)
+    count = check_identity(analysis, folder)
     regions = len(analysis.kpis.by_region)
     # The sample covers last year and last month for every region, and has targets.
     assert count == regions * 3
@@ -99,7 +121,7 @@ def test_bundled_sample(tmp_path: Path) -> None:
         expected = landing.loc[row["region"]]
         for column in ("year_landing", "year_target", "year_gap"):
             value, got = expected[column], row[column]
-            assert (got is None) if pd.isna(value) else units(got) == value
+            assert (got is None) if pd.isna(value) else units(got) == to_cent(value)
         coverage = expected["pipeline_coverage"]
         if not pd.isna(coverage):
             assert row["pipeline_coverage"] == pytest.approx(coverage)
@@ -122,5 +144,5 @@ def test_superstore(tmp_path: Path) -> None:
     out = tmp_path / "out"
     analysis, folder = written(inputs, load_config(cfg), out)
     # No Targets sheet: the by-client bridges only, for the four regions and ALL.
-    assert check_identity(folder) == 5 * 2
+    assert check_identity(analysis, folder) == 5 * 2
     assert analysis.landing["year_target"].isna().all()

@@ -17,7 +17,7 @@ from openpyxl import load_workbook
 from reportgen.errors import EnvironmentFailure, LimitExceeded
 from reportgen.outputs.xlsx import (
     MAX_DATA_ROWS,
-    cents_to_units,
+    stored_to_units,
     display_width,
     workbook_bytes,
     write_table_workbook,
@@ -111,14 +111,14 @@ def test_chinese_round_trips(tmp_path: Path) -> None:
 
 def test_numbers_stay_numbers(tmp_path: Path) -> None:
     frame = pd.DataFrame({
-        "value": pd.array([123_456_789, -5, None], dtype="Int64"),      # cents
+        "value": pd.array([1_234_567_890_000, -50_000, None], dtype="Int64"),  # stored
         "count": pd.array([3, None, 0], dtype="Int64"),
         "share": [0.25, np.nan, 1.0],
         "ratio": [1.5, np.inf, -0.125],
         "flag": pd.array([True, None, False], dtype="boolean"),
     })
     path = write(tmp_path, ("t", frame),
-                 column_formats={"value": "cents", "share": "percent"})
+                 column_formats={"value": "stored_money", "share": "percent"})
     ws = load_workbook(path)["t"]
     got = [[(c.value, c.data_type) for c in row] for row in ws.iter_rows(min_row=2)]
     assert got == [
@@ -182,11 +182,16 @@ def test_text_format_keeps_numeric_looking_values_as_text(tmp_path: Path) -> Non
 
 
 @pytest.mark.parametrize(
-    ("cents", "units"),
-    [([12345, -5, 0], [123.45, -0.05, 0.0]), ([None, 100], [np.nan, 1.0])],
+    ("stored", "units"),
+    [
+        ([123_450_000, -50_000, 0], [123.45, -0.05, 0.0]),
+        ([None, 1_000_000], [np.nan, 1.0]),
+        # Rounded once to the cent, half away from zero: 957.5775, 0.005, -0.005, 0.004999.
+        ([957_577_500, 5_000, -5_000, 4_999], [957.58, 0.01, -0.01, 0.0]),
+    ],
 )
-def test_cents_to_units(cents: list[int | None], units: list[float]) -> None:
-    got = cents_to_units(pd.Series(cents, dtype="Int64", name="value"))
+def test_stored_to_units(stored: list[int | None], units: list[float]) -> None:
+    got = stored_to_units(pd.Series(stored, dtype="Int64", name="value"))
     assert got.dtype == "float64"
     assert got.name == "value"
     np.testing.assert_array_equal(got.to_numpy(), np.array(units))
@@ -209,7 +214,7 @@ def test_header_bold_frozen_filtered(tmp_path: Path) -> None:
     [
         # max(content, header + 2 for the filter button, 4) + 2 padding, capped at 60
         ("name", ["华东商贸", "abc"], None, 10),           # 4 wide characters = 8
-        ("value", [123_456_789], "cents", 14),             # "1,234,567.89" = 12
+        ("value", [1_234_567_890_000], "stored_money", 14),             # "1,234,567.89" = 12
         ("share", [0.256], "percent", 9),                  # header "share" 5 + 2 > "25.6%"
         ("x", ["a"], None, 6),                             # the minimum
         ("note", ["y" * 100], None, 60),                   # the cap
@@ -234,10 +239,10 @@ def test_display_width(text: str, width: int) -> None:
 def test_several_sheets_in_order(tmp_path: Path) -> None:
     path = write(
         tmp_path,
-        ("regions", pd.DataFrame({"region": ["East"], "sales": pd.array([100], dtype="Int64")})),
+        ("regions", pd.DataFrame({"region": ["East"], "sales": pd.array([1_000_000], dtype="Int64")})),
         ("managers", pd.DataFrame({"account_manager": ["Li"],
-                                   "sales": pd.array([250], dtype="Int64")})),
-        column_formats={"sales": "cents"},
+                                   "sales": pd.array([2_500_000], dtype="Int64")})),
+        column_formats={"sales": "stored_money"},
     )
     wb = load_workbook(path)
     assert wb.sheetnames == ["regions", "managers"]
@@ -253,9 +258,9 @@ def test_empty_table_keeps_its_header(tmp_path: Path) -> None:
 
 
 def test_read_by_calamine_too(tmp_path: Path) -> None:
-    frame = pd.DataFrame({"name": ["=1+1", "华东"], "value": pd.array([150, None], dtype="Int64"),
+    frame = pd.DataFrame({"name": ["=1+1", "华东"], "value": pd.array([1_500_000, None], dtype="Int64"),
                           "due": pd.to_datetime(["2026-10-03", None])})
-    path = write(tmp_path, ("t", frame), column_formats={"value": "cents"})
+    path = write(tmp_path, ("t", frame), column_formats={"value": "stored_money"})
     back = pd.read_excel(path, engine="calamine")
     assert back["name"].tolist() == ["=1+1", "华东"]
     assert back["value"].tolist()[0] == 1.5 and np.isnan(back["value"].tolist()[1])
@@ -365,17 +370,17 @@ def test_twenty_thousand_rows_round_trip(tmp_path: Path) -> None:
     frame = pd.DataFrame({
         "client_id": [f"C{i:05d}" for i in range(n)],
         "name": rng.choice(["Acme", "华东商贸有限公司", "=1+1"], n),
-        **{f"money{i}": pd.array(rng.integers(0, 10**9, n), dtype="Int64") for i in range(6)},
+        **{f"money{i}": pd.array(rng.integers(0, 10**9, n) * 10_000, dtype="Int64") for i in range(6)},
         **{f"text{i}": rng.choice(["major", "named", None], n) for i in range(6)},
         "share": rng.random(n),
         "created": pd.Timestamp("2024-01-01") + pd.to_timedelta(rng.integers(0, 900, n), "D"),
     })
-    formats = {f"money{i}": "cents" for i in range(6)} | {"share": "percent"}
+    formats = {f"money{i}": "stored_money" for i in range(6)} | {"share": "percent"}
     path = write(tmp_path, ("tiers", frame), column_formats=formats)
     back = pd.read_excel(path, engine="calamine")
     assert len(back) == n
     assert back["client_id"].iloc[-1] == f"C{n - 1:05d}"
-    assert back["money0"].iloc[-1] == frame["money0"].iloc[-1] / 100
+    assert back["money0"].iloc[-1] == frame["money0"].iloc[-1] / 1_000_000
 
 
 def test_sheet_names_must_differ(tmp_path: Path) -> None:
@@ -414,7 +419,7 @@ def test_screened_opportunities_export(tmp_path: Path) -> None:
 
     opps = pd.DataFrame({
         "opp_id": ["O1"], "client_id": ["C1"], "title": ["=HYPERLINK(\"http://x\")"],
-        "value": pd.array([1_000_001], dtype="Int64"), "stage": ["proposal"],
+        "value": pd.array([10_000_010_000], dtype="Int64"), "stage": ["proposal"],
         "probability": [np.nan], "margin_pct": [np.nan],
         **{q: pd.array([3 if q == "need_clear" else None], dtype="Int64") for q in QUESTIONS},
     })
@@ -423,7 +428,7 @@ def test_screened_opportunities_export(tmp_path: Path) -> None:
     columns = ["opp_id", "client_id", "title", "value", "real", "compete", "win", "worth",
                "verdict", "weighted_value", "open_questions"]
     path = write(tmp_path, ("opportunities", screened[columns]),
-                 column_formats={"value": "cents", "weighted_value": "cents"})
+                 column_formats={"value": "stored_money", "weighted_value": "stored_money"})
     ws = load_workbook(path)["opportunities"]
     assert [c.value for c in ws[1]] == columns
     assert [c.value for c in ws[2]] == [

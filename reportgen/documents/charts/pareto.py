@@ -27,6 +27,7 @@ from reportgen.documents.charts.text import (
     _pct,
     _value,
 )
+from reportgen.inputs.schema import MONEY_SCALE
 
 __all__ = ["pareto_curve"]
 
@@ -39,16 +40,18 @@ def pareto_curve(
     Only positive values count (the ranking of SPEC "Value tiers"); None when there is none.
     """
     words = _WORDS[_lang(lang)]
-    # Integer cents, as the tiers rank them, so the 80% count matches SPEC's class A exactly.
-    cents = sorted(
-        (c for c in (round(v * 100) for v in map(_value, values) if v is not None) if c > 0),
+    # Stored money (integers), as the tiers rank them, so the 80% count matches SPEC's class A
+    # exactly.
+    stored = sorted(
+        (c for c in (round(v * MONEY_SCALE) for v in map(_value, values) if v is not None)
+         if c > 0),
         reverse=True,
     )
-    if not cents:
+    if not stored:
         return None
-    n, total = len(cents), sum(cents)
+    n, total = len(stored), sum(stored)
     cumulative = [0]
-    for c in cents:
+    for c in stored:
         cumulative.append(cumulative[-1] + c)
     # Clients whose share *before* them is under 80% (exact integers): SPEC's class A.
     k = sum(1 for before in cumulative[:-1] if before * 5 < total * 4)

@@ -12,8 +12,17 @@ from reportgen.analysis.tiers import TIERS
 from reportgen.documents import fmt
 from reportgen.documents.charts.bars import pipeline_by_verdict
 from reportgen.documents.pack.context import Ctx
-from reportgen.documents.pack.values import Row, as_cell, as_chart, as_float, as_int, as_py, as_text
+from reportgen.documents.pack.values import (
+    Row,
+    as_cell,
+    as_chart,
+    as_float,
+    as_int,
+    as_py,
+    as_text,
+)
 from reportgen.documents.pack.words import OPP_STAGE_LABELS, _
+from reportgen.inputs.schema import MONEY_SCALE
 
 #: Opportunities listed one by one (SPEC: the top 10 by weighted value).
 TOP_OPPORTUNITIES = 10
@@ -36,7 +45,8 @@ def pipeline_section(ctx: Ctx) -> dict[str, Any]:
             "weighted": int(part["weighted_value"].fillna(0).sum()),
         })
     chart = pipeline_by_verdict(
-        [(r["label"], r["value"] / 100, r["weighted"] / 100) for r in by_verdict if r["count"]],
+        [(r["label"], r["value"] / MONEY_SCALE, r["weighted"] / MONEY_SCALE) for r in by_verdict
+         if r["count"]],
         lang=lang)
     tier_of = ctx.clients["tier"]
     by_tier = []

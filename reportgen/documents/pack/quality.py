@@ -66,7 +66,7 @@ def quality_section(ctx: Ctx) -> dict[str, Any]:
             "label": _(label, lang),
             "severity": _(_SEVERITY_LABELS[str(worst)], lang), "severity_code": str(worst),
             "count": len(items), "skipped": sum(1 for i in items if i.skipped),
-            "money": sum(i.amount_cents or 0 for i in items if i.skipped),
+            "money": sum(i.money or 0 for i in items if i.skipped),
         })
     rows.sort(key=lambda r: (order[Severity(r["severity_code"])], -r["skipped"], -r["count"],
                              r["label"]))
@@ -76,11 +76,11 @@ def quality_section(ctx: Ctx) -> dict[str, Any]:
         "rows": rows,
         "issues": len(mine),
         "skipped_rows": len(skipped),
-        "skipped_money": sum(i.amount_cents or 0 for i in skipped),
+        "skipped_money": sum(i.money or 0 for i in skipped),
         "errors": sum(1 for i in mine if i.severity is Severity.ERROR),
         "warnings": sum(1 for i in mine if i.severity is Severity.WARNING),
         "unattributed_rows": len(unattributed) if ctx.region is not None else 0,
-        "unattributed_money": (sum(i.amount_cents or 0 for i in unattributed)
+        "unattributed_money": (sum(i.money or 0 for i in unattributed)
                                if ctx.region is not None else 0),
         "notes": [_note(ctx, n) for n in ctx.analysis.notes],
     }

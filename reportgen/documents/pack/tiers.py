@@ -23,6 +23,7 @@ from reportgen.documents.pack.values import (
     as_units,
 )
 from reportgen.documents.pack.words import _
+from reportgen.inputs.schema import MONEY_SCALE
 
 #: How the tiers' coverage codes read (the glossary's coverage kind).
 _COVERAGE_CODES = {
@@ -62,7 +63,7 @@ def customer_section(ctx: Ctx) -> dict[str, Any]:
             [(as_text(name) or str(i), as_units(as_int(x)), as_units(as_int(y)), str(tier))
              for i, name, x, y, tier in points],
             # The pack's heading names the chart; a second title inside it would repeat it.
-            threshold / 100, threshold / 100, lang=lang, title="")
+            threshold / MONEY_SCALE, threshold / MONEY_SCALE, lang=lang, title="")
     if threshold is None:
         quadrant_reason = _("No chart: no client bought anything (net) over the last 12 "
                              "months, so there is no high-potential threshold.", lang)

@@ -1,8 +1,9 @@
 """JSON values for the pack's view-model: pandas/numpy scalars as plain types, charts as data.
 
-The view-model holds JSON types only: money in integer cents, shares as float fractions, dates as
-``YYYY-MM-DD``, months as ``YYYY-MM``, charts as ``{"data_uri", "alt"}``. These helpers make them,
-and :func:`variances` compares two figures the way every table of the pack does.
+The view-model holds JSON types only: money as integers of 1/MONEY_SCALE, shares as float
+fractions, dates as ``YYYY-MM-DD``, months as ``YYYY-MM``, charts as ``{"data_uri", "alt"}``.
+These helpers make them, and :func:`variances` compares two figures the way every table of the
+pack does.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import pandas as pd
 from reportgen.documents import fmt
 from reportgen.documents.charts.svg import Chart
 from reportgen.documents.cut import CELL_CHARS, cut
+from reportgen.inputs.schema import MONEY_SCALE
 
 #: One row of a table of the view-model.
 Row = dict[str, Any]
@@ -44,7 +46,7 @@ def as_py(value: Any) -> Any:
 
 
 def as_int(value: Any) -> int | None:
-    """A count or cents as int, None when blank."""
+    """A count or stored money as int, None when blank."""
     value = as_py(value)
     return None if value is None else int(value)
 
@@ -66,9 +68,9 @@ def as_cell(value: Any) -> str:
     return cut(as_text(value), CELL_CHARS)
 
 
-def as_units(cents: int | None) -> float | None:
-    """Cents as currency units, for the charts."""
-    return None if cents is None else cents / 100
+def as_units(stored: int | None) -> float | None:
+    """Stored money as currency units, for the charts."""
+    return None if stored is None else stored / MONEY_SCALE
 
 
 def as_chart(chart: Chart | None) -> dict[str, str] | None:

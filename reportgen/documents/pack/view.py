@@ -1,8 +1,8 @@
 """The review pack's view-model: :func:`pack_view` puts the sections together.
 
 :func:`pack_view` turns the month's :class:`~reportgen.analysis.pipeline.Analysis` into the
-plain data ``templates/pack.html`` renders: JSON types only (money in integer cents, shares as
-float fractions, dates as ``YYYY-MM-DD``, months as ``YYYY-MM``, charts as
+plain data ``templates/pack.html`` renders: JSON types only (money as integers of
+1/MONEY_SCALE, shares as float fractions, dates as ``YYYY-MM-DD``, months as ``YYYY-MM``, charts as
 ``{"data_uri", "alt"}``), deterministic, with labels already in the document's language. Each
 key of the view is one section module's function of the region's
 :class:`~reportgen.documents.pack.context.Ctx`; the opening sentences and the summary, last,

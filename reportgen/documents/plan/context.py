@@ -77,9 +77,9 @@ class Context:
             last=ordinal(analysis.month), end_day=day_ordinal(month_end(analysis.month)),
         )
 
-    def money(self, cents: Any) -> str:
+    def money(self, stored: Any) -> str:
         """An amount as the documents write it."""
-        return fmt.money(cents, self.currency, self.lang)
+        return fmt.money(stored, self.currency, self.lang)
 
     def pct(self, fraction: Any, digits: int = 1) -> str:
         """A share as a percentage."""

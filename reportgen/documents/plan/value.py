@@ -45,6 +45,7 @@ from reportgen.documents.plan.context import (
     text_or_none,
 )
 from reportgen.i18n import gettext, ngettext
+from reportgen.inputs.schema import MONEY_SCALE
 
 #: Months on the sales chart (M−23..M).
 TREND_MONTHS = 24
@@ -188,11 +189,12 @@ def _trend(ctx: Context, months: np.ndarray, amount: np.ndarray,
     if any(v is not None and v != 0 for v in actual):
         drawn = sales_trend(
             [_month_short(m, lang) for m in ords],
-            [None if v is None else v / 100 for v in actual],
+            [None if v is None else v / MONEY_SCALE for v in actual],
             None,
             lang=lang,
             title="",
-            prior_year=[None if v is None else v / 100 for v in prior] if has_prior else None,
+            prior_year=([None if v is None else v / MONEY_SCALE for v in prior]
+                        if has_prior else None),
         )
         if drawn is not None:
             chart = {"data_uri": drawn.data_uri, "alt": drawn.alt}
@@ -219,17 +221,17 @@ def _mix(ctx: Context, sales: Sales, lines: np.ndarray, current: int) -> dict[st
             "No sales in the last 12 months, so there is no product mix.", lang)}
     totals: dict[str, int] = {}
     unnamed = 0
-    for product, cents in zip(sales.product[lines].tolist(), sales.amount[lines].tolist(),
+    for product, amount in zip(sales.product[lines].tolist(), sales.amount[lines].tolist(),
                               strict=True):
         name = text_or_none(product)
         if name is None:
-            unnamed += int(cents)
+            unnamed += int(amount)
         else:
-            totals[name] = totals.get(name, 0) + int(cents)
+            totals[name] = totals.get(name, 0) + int(amount)
     ranked = sorted(totals.items(), key=lambda item: (-item[1], item[0]))
     top, rest = ranked[:MIX_TOP], ranked[MIX_TOP:]
     rows: list[dict[str, Any]] = [
-        {"product": name, "sales": cents, "other": False} for name, cents in top]
+        {"product": name, "sales": total, "other": False} for name, total in top]
     if rest:
         rows.append({"product": gettext("Other products", lang),
                      "sales": sum(c for _, c in rest), "other": True, "count": len(rest)})
@@ -260,7 +262,7 @@ def goal_view(ctx: Context) -> dict[str, Any]:
         if share is not None and share < 1 and potential is not None:
             uplift = _decimal(cfg.share_of_wallet_uplift)
             # current + potential × uplift: the same as (share + uplift) × potential, exactly.
-            target_sales = min(current + _round_cents(Decimal(potential) * uplift), potential)
+            target_sales = min(current + _round_stored(Decimal(potential) * uplift), potential)
             target_share = target_sales / potential
             capped = target_sales == potential
             facts = {"current": ctx.pct(share), "target": ctx.pct(target_share),
@@ -295,7 +297,7 @@ def goal_view(ctx: Context) -> dict[str, Any]:
                     "No sales in the last 12 months to grow from: the goal is a first order "
                     "(a win-back for a former client).", lang),
                 "short": gettext("A first order", lang)}
-    target_sales = _round_cents(Decimal(current) * (1 + growth))
+    target_sales = _round_stored(Decimal(current) * (1 + growth))
     facts = {"growth": ctx.pct(cfg.sales_growth_target, 0), "current": ctx.money(current),
              "sales": ctx.money(target_sales), "more": ctx.money(target_sales - current)}
     return {"type": "absolute_sales", "current_share": share, "target_share": None,
@@ -326,7 +328,7 @@ def _ratio(numerator: int, denominator: int) -> float | None:
     return None if denominator == 0 else numerator / abs(denominator)
 
 
-def _round_cents(value: Decimal) -> int:
+def _round_stored(value: Decimal) -> int:
     return int(value.quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 

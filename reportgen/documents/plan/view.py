@@ -2,12 +2,12 @@
 
 :func:`plan_view` turns the month's :class:`~reportgen.analysis.pipeline.Analysis` and the loaded
 :class:`~reportgen.inputs.model.Dataset` into the view-model ``templates/plan.html`` renders. It is
-pure and returns plain JSON data (money in integer cents, shares as fractions, dates as
-``"YYYY-MM-DD"``, months as ``"YYYY-MM"``), so the orchestrator can fingerprint it. Figures the
-analysis already has (current value, potential, share of wallet, class, tier, stage) are taken
-from ``analysis.clients`` - the tiers.xlsx row - never recomputed, so a plan always agrees with
-the workbooks. Sentences are built here, in the document's language, because each one carries
-figures the reader must be able to trace.
+pure and returns plain JSON data (money as integers of 1/MONEY_SCALE, shares as fractions,
+dates as ``"YYYY-MM-DD"``, months as ``"YYYY-MM"``), so the orchestrator can fingerprint it.
+Figures the analysis already has (current value, potential, share of wallet, class, tier,
+stage) are taken from ``analysis.clients`` - the tiers.xlsx row - never recomputed, so a plan
+always agrees with the workbooks. Sentences are built here, in the document's language, because
+each one carries figures the reader must be able to trace.
 
 Each section is built by a module of its own (``header``, ``value``, ``relationship``,
 ``opportunities``, ``actions``); this one assembles them, with the first page's summary.

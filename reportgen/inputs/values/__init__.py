@@ -9,8 +9,8 @@ The modules, each importing only those listed before it:
 * ``cells``: what every type shares: ``CellValueError``, ``CellProblem``, ``ColumnResult``,
   the kind of a cell, its text for a message (``show``), and reading a column's cells each
   distinct cell once;
-* ``amounts``: money (exact cents), numbers, whole numbers and percentages, and their bulk
-  paths;
+* ``amounts``: money (exact, to six decimals), numbers, whole numbers and percentages, and
+  their bulk paths;
 * ``dates``: dates and months, the day/month order of a column, Excel serials, and their bulk
   paths;
 * ``ids``: ids, free text and e-mail addresses;

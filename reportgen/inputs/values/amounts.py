@@ -1,9 +1,12 @@
 """Amounts, numbers, whole numbers and percentages, as text or as numbers.
 
-Money is exact integer cents, rounded half away from zero from the *typed* value: a float goes
-through ``Decimal(repr(x))``, so 2.675 is 268 cents although the float is 2.67499…. "12,34" is
-refused unless ``[format] decimal_comma`` says commas are decimals; with it, "." separates
-thousands. A lone "-" is zero (Excel's accounting format); 万/亿 multiply.
+Money is an exact integer of millionths of the currency unit (``schema.MONEY_SCALE``): the
+amount as the workbook holds it, to six decimals, so 957.5775 is 957,577,500 and a total is the
+spreadsheet's own SUM. The *typed* value is what counts: a float goes through
+``Decimal(repr(x))``, so 2.675 is 2,675,000 although the float is 2.67499…; a seventh decimal is
+rounded half away from zero. "12,34" is refused unless ``[format] decimal_comma`` says commas
+are decimals; with it, "." separates thousands. A lone "-" is zero (Excel's accounting format);
+万/亿 multiply.
 
 :func:`convert_numeric` reads a money or number column with vectorised paths for the common
 large columns (floats, whole numbers, plain-number text); every other cell goes through the
@@ -20,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from reportgen.i18n import N_
+from reportgen.inputs.schema import MONEY_PLACES, MONEY_SCALE
 from reportgen.inputs.values.cells import (
     BLANK,
     DECIMAL,
@@ -44,8 +48,10 @@ from reportgen.inputs.values.cells import (
     take,
 )
 
-#: Amounts at or above this (in currency units) cannot be a sales figure and would overflow cents.
-MONEY_LIMIT = Decimal(10) ** 16
+#: Amounts at or above this (in currency units, a trillion) cannot be a sales figure; below it
+#: even a million such lines add up without overflowing int64 at MONEY_SCALE.
+MONEY_LIMIT = Decimal(10) ** 12
+_QUANTUM = Decimal(1).scaleb(-MONEY_PLACES)
 
 
 _CURRENCY = re.compile(
@@ -203,37 +209,40 @@ def decimal_of(cell: object, *, noun: str, decimal_comma: bool, currency: bool,
     raise CellValueError(cannot_read(cell, noun), hint)
 
 
-def _cents(cell: object, value: Decimal) -> int:
-    """Exact cents of an amount, half away from zero."""
+def _stored(cell: object, value: Decimal) -> int:
+    """An amount as stored money (1/MONEY_SCALE units), a seventh decimal half away from zero."""
     if abs(value) >= MONEY_LIMIT:
-        raise CellValueError(N_("the amount %(value)s is too large", value=quote(cell)),
-                             N_("check the amount for extra digits"))
-    return int((value * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+        raise CellValueError(
+            N_("the amount %(value)s is too large: an amount must be below %(limit)s",
+               value=quote(cell), limit=f"{int(MONEY_LIMIT):,}"),
+            N_("check the amount for extra digits"))
+    return int(value.scaleb(MONEY_PLACES).quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
 def parse_money(cell: object, *, decimal_comma: bool = False) -> int | None:
-    """An amount in integer cents (half away from zero), or None for a blank cell."""
+    """An amount as an integer of 1/MONEY_SCALE currency units, or None for a blank cell."""
     value = decimal_of(cell, noun=AN_AMOUNT, decimal_comma=decimal_comma, currency=True,
                        dash_is_zero=True)
-    return None if value is None else _cents(cell, value)
+    return None if value is None else _stored(cell, value)
 
 
 def _money_with_note(cell: object, decimal_comma: bool) -> tuple[int | None, str, str]:
-    """Cents, with a warning when an amount typed as text had more than two decimals."""
+    """Stored money, with a warning when an amount typed as text had more than six decimals."""
     value = decimal_of(cell, noun=AN_AMOUNT, decimal_comma=decimal_comma, currency=True,
                        dash_is_zero=True)
     if value is None:
         return None, "", ""
-    cents = _cents(cell, value)
+    stored = _stored(cell, value)
     # Excel's own floats carry long tails (12.3 * 3); only typed text is worth a word.
-    if kind_of(cell) == STR and value != Decimal(cents).scaleb(-2):
-        shown = _convention_text(Decimal(cents).scaleb(-2), decimal_comma)
+    if kind_of(cell) == STR and value != Decimal(stored).scaleb(-MONEY_PLACES):
+        shown = _convention_text(Decimal(stored).scaleb(-MONEY_PLACES).normalize(),
+                                 decimal_comma)
         hint = (N_("check the decimal separator: decimal_comma = true under [format] in "
                    "reportgen.toml reads 1,234 as 1.234") if decimal_comma
-                else N_("round the amount to cents in the workbook"))
-        return cents, N_("the amount %(value)s has more than two decimals; read as %(read)s",
-                         value=quote(cell), read=shown), hint
-    return cents, "", ""
+                else N_("round the amount to six decimals in the workbook"))
+        return stored, N_("the amount %(value)s has more than six decimals; read as %(read)s",
+                          value=quote(cell), read=shown), hint
+    return stored, "", ""
 
 
 def parse_number(cell: object, *, decimal_comma: bool = False) -> float | None:
@@ -296,7 +305,9 @@ def parse_percent(cell: object, *, decimal_comma: bool = False, low: float = 0.0
 
 # --------------------------------------------------------------------------- columns
 
-_PLAIN_CENTS = re.compile(r"-?\d{1,13}(?:\.\d{1,2})?")
+# At most 9 whole digits and 6 decimals: the float of the text times MONEY_SCALE is below 1e15,
+# within 0.25 of the exact integer it stands for, so rounding it is exact.
+_PLAIN_MONEY = re.compile(r"-?\d{1,9}(?:\.\d{1,6})?")
 _PLAIN_NUMBER = re.compile(r"-?\d{1,15}(?:\.\d{1,15})?")
 
 
@@ -310,29 +321,31 @@ def _plain_numbers(texts: list[str], pattern: re.Pattern[str]) -> tuple[np.ndarr
     return numbers, ok
 
 
-def _bulk_cents(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
-    """Cents of plain texts like "2871.5": at most 2 decimals and 15 digits, so float is exact."""
-    numbers, ok = _plain_numbers(texts, _PLAIN_CENTS)
-    return np.rint(numbers * 100).astype(np.int64), ok
+def _bulk_money(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Stored money of plain texts like "2871.5775" (see _PLAIN_MONEY: the rounding is exact)."""
+    numbers, ok = _plain_numbers(texts, _PLAIN_MONEY)
+    return np.rint(numbers * MONEY_SCALE).astype(np.int64), ok
 
 
 def _bulk_numbers(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
     return _plain_numbers(texts, _PLAIN_NUMBER)
 
-def _cents_from_floats(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Cents of floats where a vectorised rounding is provably the exact one, and which those are.
+def _money_from_floats(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Stored money of floats where a vectorised rounding is provably exact, and which those are.
 
-    Below 10 million the product x·100 is within 4e-7 of the exact decimal value, so only
-    values within 1e-6 of a half cent can round differently; those (and non-finite or large
-    values) are left to :func:`parse_money`, which rounds ``Decimal(repr(x))``.
+    Below 10 million, x and ``Decimal(repr(x))`` differ by at most half an ulp (< 1e-9) and the
+    product x·MONEY_SCALE adds at most half an ulp of a number below 1e13 (< 1e-3), so the
+    float product is within 0.003 of the exact decimal one. Only values within 0.01 of a half
+    millionth can round differently; those (and non-finite or large values) are left to
+    :func:`parse_money`, which rounds ``Decimal(repr(x))``.
     """
     with np.errstate(invalid="ignore", over="ignore"):
-        y = x * 100
+        y = x * MONEY_SCALE
         ok = np.isfinite(x) & (np.abs(x) < 1e7)
-        near_half = np.abs(np.abs(y - np.trunc(y)) - 0.5) < 1e-6
+        near_half = np.abs(np.abs(y - np.trunc(y)) - 0.5) < 0.01
         ok &= ~near_half
-        cents = np.where(ok, np.rint(np.where(ok, y, 0)), 0).astype(np.int64)
-    return cents, ok
+        stored = np.where(ok, np.rint(np.where(ok, y, 0)), 0).astype(np.int64)
+    return stored, ok
 
 
 def _int64s(values: list[object], limit: int) -> tuple[np.ndarray, np.ndarray]:
@@ -349,7 +362,7 @@ def _finite_floats(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def convert_numeric(cells: list[object], *, money: bool, decimal_comma: bool) -> ColumnResult:
-    """A money column as Int64 cents, or a number column as float64; floats in bulk."""
+    """A money column as Int64 stored money, or a number column as float64; floats in bulk."""
     n = len(cells)
     numbers = np.zeros(n, dtype=np.int64 if money else np.float64)
     valid = np.zeros(n, dtype=bool)
@@ -358,14 +371,14 @@ def convert_numeric(cells: list[object], *, money: bool, decimal_comma: bool) ->
     rest = [np.flatnonzero((kinds != FLOAT) & (kinds != INT) & (kinds != BLANK))]
     pos = np.flatnonzero(kinds == FLOAT)
     if pos.size:
-        fast = _cents_from_floats if money else _finite_floats
+        fast = _money_from_floats if money else _finite_floats
         found, ok = fast(np.array(take(cells, pos), dtype=np.float64))
         numbers[pos[ok]], valid[pos[ok]] = found[ok], True
         rest.append(pos[~ok])
     pos = np.flatnonzero(kinds == INT)
     if pos.size:
-        whole, ok = _int64s(take(cells, pos), limit=10**16 if money else 2**53)
-        numbers[pos[ok]], valid[pos[ok]] = whole[ok] * (100 if money else 1), True
+        whole, ok = _int64s(take(cells, pos), limit=int(MONEY_LIMIT) if money else 2**53)
+        numbers[pos[ok]], valid[pos[ok]] = whole[ok] * (MONEY_SCALE if money else 1), True
         rest.append(pos[~ok])
     todo = np.sort(np.concatenate(rest)).tolist()
     convert: Converter
@@ -373,7 +386,7 @@ def convert_numeric(cells: list[object], *, money: bool, decimal_comma: bool) ->
         convert = lambda c: _money_with_note(c, decimal_comma)  # noqa: E731
     else:
         convert = plain(lambda c: parse_number(c, decimal_comma=decimal_comma))
-    bulk = None if decimal_comma else (_bulk_cents if money else _bulk_numbers)
+    bulk = None if decimal_comma else (_bulk_money if money else _bulk_numbers)
     read = run(cells, todo, convert, problems, bulk=bulk)
     got = ~pd.isna(read)
     if got.any():
