@@ -13,6 +13,7 @@ here touches the disk or raises for bad data.
 from __future__ import annotations
 
 import dataclasses
+from typing import cast
 
 import numpy as np
 import pandas as pd
@@ -262,7 +263,7 @@ def check_money_totals(tables: dict[str, pd.DataFrame], log: IssueLog) -> None:
         column = max(columns, key=lambda c: float(sizes[c].sum()))
         parts = pd.Series(sizes[column]).groupby(
             [df[FILE].to_numpy(), df[SHEET].to_numpy()]).sum()
-        file, sheet = parts.idxmax()
+        file, sheet = cast(tuple[str, str], parts.idxmax())
         log.error(
             N_("the amounts of this sheet add up to more than %(limit)s, more than reportgen "
                "can add exactly; nothing was computed",

@@ -98,7 +98,7 @@ def superstore(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("superstore")
     inputs = tmp / "inputs"
     inputs.mkdir()
-    (inputs / SUPERSTORE.name).symlink_to(SUPERSTORE)
+    shutil.copyfile(SUPERSTORE, inputs / SUPERSTORE.name)  # a link out of inputs is skipped
     (tmp / "reportgen.toml").write_text(SUPERSTORE_CONFIG, encoding="utf-8")
     result = CliRunner().invoke(cli, [
         "analyze", "--inputs", str(inputs), "--out", str(tmp / "out"), "--month", "2017-11",
