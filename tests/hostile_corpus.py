@@ -1106,7 +1106,8 @@ def _cases() -> list[Case]:
                   "skipped — write 1234.50; if your files use decimal commas (1.234,50), set "
                   "decimal_comma = true under [format] in reportgen.toml",
                   "Read 1 file(s): 2 clients, 4 sales lines (2026-10 to 2026-10). 1 row(s) "
-                  "skipped, carrying 0.00 in amounts. 0 error(s), 1 warning(s).")),
+                  "skipped, carrying 0.00 in amounts, not counting 1 amount(s) that could not "
+                  "be read. 0 error(s), 1 warning(s).")),
         Case("numbers_as_text", build_numbers_as_text, 0,
              out=("Read 1 file(s): 2 clients, 3 sales lines (2026-10 to 2026-10). 0 error(s), "
                   "0 warning(s).",)),
@@ -1116,14 +1117,16 @@ def _cases() -> list[Case]:
                   _W + 'book.xlsx, sheet "Sales", row 5, column "amount": formula '
                   '=VLOOKUP(A1,"x",2) has no saved value' + skipped_row,
                   "Read 1 file(s): 2 clients, 2 sales lines (2026-09 to 2026-10). 2 row(s) "
-                  "skipped, carrying 0.00 in amounts. 0 error(s), 2 warning(s).")),
+                  "skipped, carrying 0.00 in amounts, not counting 2 amount(s) that could not "
+                  "be read. 0 error(s), 2 warning(s).")),
         Case("error_cells", build_error_cells, 0,
              out=(_W + 'book.xlsx, sheet "Sales", row 5, column "order_id": the cell holds '
                   "#REF!; left blank — fix the formula in Excel and save the workbook again",
                   _W + 'book.xlsx, sheet "Sales", row 4, column "amount": the cell holds '
                   "#DIV/0!" + skipped_row,
                   "Read 1 file(s): 2 clients, 3 sales lines (2026-09 to 2026-10). 1 row(s) "
-                  "skipped, carrying 0.00 in amounts. 0 error(s), 2 warning(s).")),
+                  "skipped, carrying 0.00 in amounts, not counting 1 amount(s) that could not "
+                  "be read. 0 error(s), 2 warning(s).")),
         Case("blank_and_subtotal_rows", build_blank_and_subtotal_rows, 0,
              out=(*(_W + f'book.xlsx, sheet "Sales", row {row}: looks like a subtotal or total '
                     "row; it was not counted; the row was skipped — keep totals out of the "
@@ -1135,7 +1138,8 @@ def _cases() -> list[Case]:
              out=(_W + 'book.xlsx, sheet "Sales", row 5, column "amount": cannot read "N/A" as '
                   "an amount; the row was skipped — " + amount_hint,
                   "Read 1 file(s): 3 clients, 4 sales lines (2026-09 to 2026-10). 1 row(s) "
-                  "skipped, carrying 0.00 in amounts. 0 error(s), 1 warning(s).")),
+                  "skipped, carrying 0.00 in amounts, not counting 1 amount(s) that could not "
+                  "be read. 0 error(s), 1 warning(s).")),
         Case("big_50k", build_big, 0,
              out=(_W + f'big.xlsx, sheet "Sales", row {BIG_BAD_DATE}, column "date": cannot '
                   'read "2026-13-45" as a date: there is no month 13; the row was skipped — '
@@ -1145,7 +1149,8 @@ def _cases() -> list[Case]:
                   _W + f'big.xlsx, sheet "Sales", row {BIG_UNKNOWN}, column "client_id": '
                   + unknown.format(id="C404"),
                   "Read 1 file(s): 2 clients, 49,997 sales lines (2025-11 to 2026-10). 3 row(s) "
-                  "skipped, carrying 590.00 in amounts. 0 error(s), 3 warning(s).")),
+                  "skipped, carrying 590.00 in amounts, not counting 1 amount(s) that could "
+                  "not be read. 0 error(s), 3 warning(s).")),
         # --- text that attacks whatever shows it
         Case("hostile_names", build_hostile_names, 0,
              out=("Read 1 file(s): 15 clients, 2 sales lines (2026-09 to 2026-10). 0 error(s), "

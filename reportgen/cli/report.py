@@ -80,7 +80,15 @@ def input_summary(dataset: Any, lang: str = "en") -> str:
     errors, warnings = len(dataset.errors), len(dataset.warnings)
     read = ("、" if lang == "zh" else ", ").join(parts) or tr("nothing usable", lang)
     text = tr("Read %(files)s file(s): %(read)s.", lang, files=len(dataset.inputs), read=read)
-    if skipped:
+    # A row whose own amount could not be read carries money nobody can count: say so, or
+    # "carrying 0.00" reads as "nothing was lost".
+    unread = sum(1 for i in skipped if i.money_unread)
+    if skipped and unread:
+        text += tr(" %(count)s row(s) skipped, carrying %(money)s in amounts, not counting "
+                   "%(unread)s amount(s) that could not be read.", lang,
+                   count=f"{len(skipped):,}", money=f"{rounded_units(money):,.2f}",
+                   unread=f"{unread:,}")
+    elif skipped:
         text += tr(" %(count)s row(s) skipped, carrying %(money)s in amounts.", lang,
                    count=f"{len(skipped):,}", money=f"{rounded_units(money):,.2f}")
     text += tr(" %(errors)s error(s), %(warnings)s warning(s).", lang, errors=errors,

@@ -58,6 +58,9 @@ class Issue:
     #: Money (stored, 1/MONEY_SCALE units) carried by a skipped row, so excluded sales can be
     #: totalled.
     money: int | None = None
+    #: True when a skipped row's own amount could not be read: its money is unknown, not
+    #: zero, and ``money`` leaves it out.
+    money_unread: bool = False
     #: True when the row this issue concerns was left out of the analysis.
     skipped: bool = False
     #: The sales region the row belongs to, where it can be told ("" otherwise).

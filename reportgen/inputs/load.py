@@ -477,6 +477,10 @@ def parse_sheet(ref: SheetRef, config: Config, log: IssueLog) -> pd.DataFrame | 
     frame: dict[str, pd.Series] = {}
     bad = np.zeros(n, dtype=bool)
     bad_reason: dict[int, Issue] = {}
+    # The money a skipped row carries is read from this column; rows whose cell there could
+    # not be read carry money nobody can count, which is not the same as none.
+    amount_col = next((c for c in ("amount", "value") if c in positions), None)
+    unread_money: set[int] = set()
     cell_errors = raw.cell_errors
     abs_col = raw.first_col
 
@@ -501,6 +505,8 @@ def parse_sheet(ref: SheetRef, config: Config, log: IssueLog) -> pd.DataFrame | 
                 value=prob.value, hint=prob.hint, code=_value_code(col.type, prob.severity),
             )
             if prob.severity is Severity.ERROR:
+                if col.name == amount_col:
+                    unread_money.add(i)
                 if col.required:
                     bad[i] = True
                     bad_reason.setdefault(i, issue)
@@ -520,6 +526,8 @@ def parse_sheet(ref: SheetRef, config: Config, log: IssueLog) -> pd.DataFrame | 
                 continue
             message = N_("the cell holds %(error)s", error=text) if text.startswith(
                 "#") else text
+            if col.name == amount_col:
+                unread_money.add(i)
             if col.required:
                 bad[i] = True
                 bad_reason.setdefault(i, Issue(
@@ -567,13 +575,12 @@ def parse_sheet(ref: SheetRef, config: Config, log: IssueLog) -> pd.DataFrame | 
     df[ROW] = excel_rows
 
     if bad.any():
-        amount_col = "amount" if "amount" in df.columns else ("value" if "value" in df.columns
-                                                              else None)
         for i in map(int, np.flatnonzero(bad)):
             issue = bad_reason[int(i)]
             amount = None
             # A subtotal repeats money already counted on its rows: it is not money lost.
-            if amount_col is not None and issue.code != "subtotal_row":
+            counted = amount_col is not None and issue.code != "subtotal_row"
+            if counted:
                 v = df[amount_col].iloc[i]
                 amount = None if pd.isna(v) else int(v)
             # A bad row is skipped with a warning (SPEC, "Bad input"); --strict makes it fatal.
@@ -581,7 +588,8 @@ def parse_sheet(ref: SheetRef, config: Config, log: IssueLog) -> pd.DataFrame | 
                 Severity.WARNING, row_skipped(issue.message),
                 file=issue.file, sheet=issue.sheet, row=issue.row, column=issue.column,
                 value=issue.value, hint=issue.hint, code=issue.code,
-                money=amount, skipped=True, **row_owner(df, i),
+                money=amount, money_unread=counted and i in unread_money, skipped=True,
+                **row_owner(df, i),
             ))
     keep = ~bad & ~blank
     df = df.loc[keep].reset_index(drop=True)

@@ -13,7 +13,7 @@ here touches the disk or raises for bad data.
 from __future__ import annotations
 
 import dataclasses
-from typing import cast
+from typing import TypedDict, cast
 
 import numpy as np
 import pandas as pd
@@ -33,14 +33,24 @@ from reportgen.inputs.schema import (
 from reportgen.inputs.values.cells import show
 
 
-def row_owner(df: pd.DataFrame, i: int) -> dict[str, str]:
+class RowOwner(TypedDict, total=False):
+    """Who a row belongs to: the keyword arguments of :class:`Issue` it fills in."""
+
+    client_id: str
+    region: str
+
+
+def row_owner(df: pd.DataFrame, i: int) -> RowOwner:
     """The client and region a row names, for attributing a skipped row to a region."""
-    owner = {}
-    for name in ("client_id", "region"):
-        if name in df.columns:
-            value = df[name].iloc[i]
-            if isinstance(value, str) and value:
-                owner[name] = value
+    def named(name: str) -> str:
+        value = df[name].iloc[i] if name in df.columns else None
+        return value if isinstance(value, str) else ""
+
+    owner: RowOwner = {}
+    if client_id := named("client_id"):
+        owner["client_id"] = client_id
+    if region := named("region"):
+        owner["region"] = region
     return owner
 
 

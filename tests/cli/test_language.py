@@ -48,6 +48,24 @@ def test_bad_date_in_chinese(runner, tmp_path):
     ]
 
 
+@pytest.mark.parametrize(("lang", "summary"), [
+    ("en", "Read 1 file(s): 2 clients, 2 sales lines (2026-09 to 2026-10). 2 row(s) skipped, "
+           "carrying 10.00 in amounts, not counting 1 amount(s) that could not be read. "
+           "0 error(s), 2 warning(s)."),
+    ("zh", "已读取 1 个文件：2 个客户、2 条销售明细（2026-09 至 2026-10）。跳过 2 行，涉及金额 "
+           "10.00，其中 1 个金额无法读取，未计入。错误 0 个，警告 2 个。"),
+])
+def test_a_skipped_amount_too_large_to_read_is_not_counted_as_nothing(runner, tmp_path, lang,
+                                                                        summary):
+    # Row 4 names an unknown client and carries 10; row 5's amount is over the limit, so its
+    # money is unknown: the summary must not let "10.00" read as all that was left out.
+    write_xlsx(tmp_path / "book.xlsx", {"Clients": CLIENTS, "Sales": [
+        *SALES, ["2026-10-04", "C9", 10, "O3"], ["2026-10-05", "C1", 5_000_000_000_000, "O4"]]})
+    result = runner.invoke(cli, ["check", "--inputs", str(tmp_path), "--lang", lang])
+    assert result.exit_code == 0
+    assert _lines(result)[-1] == summary
+
+
 def test_unknown_client_in_chinese_explains_the_column_once(runner, tmp_path):
     write_xlsx(tmp_path / "book.xlsx", {"Clients": CLIENTS,
                                         "Sales": [*SALES, ["2026-10-04", "C9", 10, "O3"]]})

@@ -27,6 +27,7 @@ So B1 moved up, A3 is lost, A4 is new. A1 has an unresolved complaint (delivery)
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import io
 import json
@@ -384,6 +385,31 @@ def test_data_quality_summary_counts_the_regions_rows_and_money():
     assert (everyone["skipped_rows"], everyone["skipped_money"]) == (4, cents(4_299))
     summary = pack_view(analysis, dataset, EAST, config, "en")["summary"]
     assert (summary["excluded_rows"], summary["excluded_money"]) == (2, cents(3_500))
+
+
+def test_a_skipped_amount_that_could_not_be_read_is_not_shown_as_nothing_lost():
+    # Two East rows skipped: one carries 12.00, the other's amount itself could not be read.
+    # "carrying ¥12" alone would read as the whole loss; the pack says one is not counted.
+    unread = dataclasses.replace(issue(EAST, "bad_value", True, None), money_unread=True)
+    issues = (issue(EAST, "unknown_client", True, cents(1_200)), unread,
+              dataclasses.replace(unread, region=SOUTH))
+    analysis, dataset, config = tiny(issues=issues)
+    east = pack_view(analysis, dataset, EAST, config, "en")
+    assert (east["quality"]["skipped_rows"], east["quality"]["skipped_money"],
+            east["quality"]["skipped_unread"]) == (2, cents(1_200), 1)
+    assert east["summary"]["excluded_unread"] == 1
+    assert pack_view(analysis, dataset, None, config, "en")["quality"]["skipped_unread"] == 2
+    text = re.sub(r"<[^>]+>", "", render(east))
+    assert "The data checks left out 2 rows carrying ¥12." in text
+    assert "Rows left out: 2, carrying ¥12. 1 amount among them could not be read and is " \
+           "not counted." in text
+    assert text.count("1 amount among them could not be read and is not counted.") == 2
+    zh = re.sub(r"<[^>]+>", "", render(pack_view(analysis, dataset, None, config, "zh")))
+    assert "其中 2 个金额无法读取，未计入。" in zh
+    # Without such a row, the sentence is not there.
+    analysis, dataset, config = tiny(issues=issues[:1])
+    plain = render(pack_view(analysis, dataset, EAST, config, "en"))
+    assert "could not be read and" not in plain
 
 
 # ----------------------------------------------------------------------------- the contract

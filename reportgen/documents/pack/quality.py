@@ -77,6 +77,7 @@ def quality_section(ctx: Ctx) -> dict[str, Any]:
         "issues": len(mine),
         "skipped_rows": len(skipped),
         "skipped_money": sum(i.money or 0 for i in skipped),
+        "skipped_unread": sum(1 for i in skipped if i.money_unread),
         "errors": sum(1 for i in mine if i.severity is Severity.ERROR),
         "warnings": sum(1 for i in mine if i.severity is Severity.WARNING),
         "unattributed_rows": len(unattributed) if ctx.region is not None else 0,

@@ -86,6 +86,7 @@ def summary(ctx: Ctx, view: Mapping[str, Any]) -> dict[str, Any]:
         "overloaded": view["scorecards"]["overloaded"][:SUMMARY_LIMIT],
         "overloaded_more": max(len(view["scorecards"]["overloaded"]) - SUMMARY_LIMIT, 0),
         "excluded_rows": quality["skipped_rows"], "excluded_money": quality["skipped_money"],
+        "excluded_unread": quality["skipped_unread"],
         "unattributed_rows": quality["unattributed_rows"],
         "unattributed_money": quality["unattributed_money"],
         "notes": quality["notes"],
