@@ -28,7 +28,7 @@ __all__ = ["rebuild_month", "send", "watch"]
 #: What ``--region`` takes for the all-regions pack (unless a region has that name).
 ALL_REGIONS_OPTION = "ALL"
 _LANGUAGES = {"en": N_("English"), "zh": N_("Chinese")}
-#: Seconds a send waits for another send of the same month to finish.
+#: Seconds a send waits for another send of the same month, or a run writing its documents.
 DEFAULT_WAIT = 10.0
 #: Seconds to wait for each answer of the mail server (as smtp.SMTP_TIMEOUT).
 SMTP_TIMEOUT = 30.0
@@ -198,7 +198,8 @@ def _confirm(outgoing: Sequence[Any], email: Any, lang: str) -> None:
                 "pack)."))
 @option("--wait", type=click.FloatRange(min=0), default=DEFAULT_WAIT, show_default=True,
         metavar="SECONDS",
-        help=N_("How long to wait for another send of the same month to finish."))
+        help=N_("How long to wait for another send of the same month, or a run writing its "
+                "documents, to finish."))
 @option("--timeout", type=click.FloatRange(min=0, min_open=True), default=SMTP_TIMEOUT,
         show_default=True, metavar="SECONDS",
         help=N_("How long to wait for each answer of the mail server."))
@@ -232,13 +233,18 @@ def send(settings: Settings, dry_run: bool, yes: bool, resend: tuple[str, ...],
             else contextlib.nullcontext())
     with lock:
         _send_month(settings, config, inputs=inputs, month_asked=month_asked, dry_run=dry_run,
-                    yes=yes, resend=resend, regions=regions, timeout=timeout)
+                    yes=yes, resend=resend, regions=regions, timeout=timeout, wait=wait)
 
 
 def _send_month(settings: Settings, config: Any, *, inputs: Path, month_asked: str | None,
                 dry_run: bool, yes: bool, resend: tuple[str, ...], regions: tuple[str, ...],
-                timeout: float) -> None:
-    """The body of `reportgen send`, run while the month's send lock is held."""
+                timeout: float, wait: float) -> None:
+    """The body of `reportgen send`, run while the month's send lock is held.
+
+    The month's documents are read under its run lock too (``outputs/lock.py``): a `run`
+    rewriting them meanwhile would have the mail carry a pack the manifest does not describe.
+    The lock is let go once every message is built, before the prompt and the mail server.
+    """
     from reportgen.delivery.compose import (
         build_message,
         check_inputs_unchanged,
@@ -250,45 +256,49 @@ def _send_month(settings: Settings, config: Any, *, inputs: Path, month_asked: s
     from reportgen.delivery.recipients import sender_address
     from reportgen.delivery.smtp import Mailer, deliver, password_for
     from reportgen.documents.pack.context import pack_regions
+    from reportgen.outputs.lock import month_lock
     from reportgen.outputs.manifest import read_manifest
 
     email = config.email
-    # Read again under the lock: a run may have finished in between.
     manifest = read_manifest(settings.out / month_asked) if month_asked else {}
     dataset, analysis = _month_analysis(inputs, month_asked, config, manifest, settings.out,
                                         settings.lang)
     month = str(analysis.month)
     folder = settings.out / month
-    if month_asked is None:
+    not_made = DataError(N_("the documents of %(month)s have not been made in %(out)s; run "
+                            "`reportgen run --month %(month)s` first", month=month,
+                            out=str(settings.out)))
+    if not folder.is_dir():
+        raise not_made
+    with month_lock(folder, wait):
+        # Read again under the run lock, which a run holds while it writes the documents.
         manifest = read_manifest(folder)
-    if not manifest.get("documents"):
-        raise DataError(N_("the documents of %(month)s have not been made in %(out)s; run "
-                           "`reportgen run --month %(month)s` first", month=month,
-                           out=str(settings.out)))
-    errors = (manifest.get("counts") or {}).get("errors", 0)
-    if errors:
-        raise DataError(N_("the run of %(month)s had %(count)s error(s), so its packs are not "
-                           "sent; correct them, run `reportgen run --month %(month)s` again, "
-                           "then send", month=month, count=str(errors)))
-    if month_asked is None:
-        check_inputs_unchanged(manifest, dataset, month, inputs=inputs, out=settings.out)
-    lang = _run_language(manifest, settings, month)
-    names = pack_regions(analysis)
-    again = _chosen_regions(resend, names, "--resend") or []
-    only = _chosen_regions(regions, names)
-    if only is not None:
-        # A pack named by --resend is sent even when --region names only others.
-        only += [r for r in again if r not in only]
-    ledger = read_ledger(folder, month)
-    outgoing, skipped = plan_messages(
-        folder=folder, manifest=manifest, analysis=analysis, dataset=dataset, config=config,
-        lang=lang, ledger=ledger, resend=again, only=only)
+        if not manifest.get("documents"):
+            raise not_made
+        errors = (manifest.get("counts") or {}).get("errors", 0)
+        if errors:
+            raise DataError(N_("the run of %(month)s had %(count)s error(s), so its packs are not "
+                               "sent; correct them, run `reportgen run --month %(month)s` again, "
+                               "then send", month=month, count=str(errors)))
+        if month_asked is None:
+            check_inputs_unchanged(manifest, dataset, month, inputs=inputs, out=settings.out)
+        lang = _run_language(manifest, settings, month)
+        names = pack_regions(analysis)
+        again = _chosen_regions(resend, names, "--resend") or []
+        only = _chosen_regions(regions, names)
+        if only is not None:
+            # A pack named by --resend is sent even when --region names only others.
+            only += [r for r in again if r not in only]
+        ledger = read_ledger(folder, month)
+        outgoing, skipped = plan_messages(
+            folder=folder, manifest=manifest, analysis=analysis, dataset=dataset, config=config,
+            lang=lang, ledger=ledger, resend=again, only=only)
+        now = dt.datetime.now().astimezone().replace(microsecond=0)
+        messages = [(item, message_bytes(build_message(item, sender=email.sender, lang=lang,
+                                                       now=now)))
+                    for item in outgoing]
     _echo_skipped(skipped, settings.quiet, settings.lang)
     held = sum(s.severity == "error" for s in skipped)
-    now = dt.datetime.now().astimezone().replace(microsecond=0)
-    messages = [(item, message_bytes(build_message(item, sender=email.sender, lang=lang,
-                                                   now=now)))
-                for item in outgoing]
     if dry_run:
         # Also with nothing to write: the outbox must not keep an earlier run's messages.
         for path in write_outbox(folder, messages):

@@ -5,7 +5,8 @@ Decisions taken where SPEC leaves room:
 * **A lock per month folder and per kind of work**: ``run.lock`` for the commands that write
   the month's workbooks, documents, index and manifest (``run``, ``plans``, ``pack``,
   ``analyze``, ``watch``, ``demo``); the send ledger keeps its own ``send.lock``
-  (``delivery/ledger.py``). Every file is already written atomically, but two runs at once
+  (``delivery/ledger.py``), and ``send`` also takes ``run.lock`` while it reads the documents
+  and builds its messages, so it never mails a pack a run is rewriting. Every file is already written atomically, but two runs at once
   would still each read the manifest before the other wrote it, so the last one would drop
   the other's documents from it, and a folder could end with plans in two languages. Under
   the lock the second run starts from what the first left.

@@ -23,6 +23,7 @@ from click.testing import CliRunner
 from reportgen.cli.app import cli
 from reportgen.cli.delivery import send
 from reportgen.delivery.ledger import LEDGER_NAME, LOCK_NAME
+from reportgen.outputs.lock import RUN_LOCK
 from tests.delivery.test_send import (  # noqa: F401 - the fixtures are used by name
     EAST_TO,
     LEADERSHIP,
@@ -195,6 +196,75 @@ def test_a_held_lock_stops_with_the_holders_pid(work):
         f"again to send what is left (the lock is {work.folder / LOCK_NAME})")
     assert recorder.received == []
     assert work.ledger() == []
+
+
+def _hold_run_lock(folder: Path, pid: str) -> contextlib.AbstractContextManager:
+    """The month's run lock, held as a `run` writing the documents holds it."""
+
+    @contextlib.contextmanager
+    def held() -> Iterator[None]:
+        with (folder / RUN_LOCK).open("w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            lock.write(f"{pid} 2026-12-03T07:00:00+00:00\n")
+            lock.flush()
+            yield
+
+    return held()
+
+
+def test_a_run_writing_the_documents_keeps_send_from_reading_them(work):
+    # A run rewriting the packs while send reads them would mail a pack the manifest does not
+    # describe: send waits for the run's lock, and stops naming the run when it does not end.
+    recorder = Recorder()
+    with smtp_server(recorder) as port:
+        _settings(work.config, port)
+        with _hold_run_lock(work.folder, "4343"):
+            result = run_cli(send, work.args("--yes", "--wait", "0.3", "--month", MONTH))
+    assert result.exit_code == 3
+    assert result.output.splitlines()[-1] == (
+        "Error: another reportgen (process 4343, started 2026-12-03 07:00:00) is writing to "
+        f"{work.folder}; waited 0.3 seconds. Let it finish, then run this again, or give "
+        f"--wait with more seconds (the lock is {work.folder / RUN_LOCK})")
+    assert recorder.received == []
+    assert work.ledger() == []
+
+
+class AfterTheRun(Recorder):
+    """Notes, for each message, whether the run had ended when it arrived."""
+
+    def __init__(self, ended: threading.Event) -> None:
+        super().__init__()
+        self.ended, self.after = ended, []
+
+    async def handle_DATA(self, server, session, envelope):
+        self.after.append(self.ended.is_set())
+        return await super().handle_DATA(server, session, envelope)
+
+
+def test_send_waits_for_a_run_to_finish_then_sends(work):
+    released, ended = threading.Event(), threading.Event()
+    recorder = AfterTheRun(ended)
+    with smtp_server(recorder) as port:
+        _settings(work.config, port)
+        lock = _hold_run_lock(work.folder, "4444")
+        lock.__enter__()
+
+        def finish_the_run() -> None:
+            released.wait(0.5)
+            ended.set()
+            lock.__exit__(None, None, None)
+
+        finisher = threading.Thread(target=finish_the_run)
+        finisher.start()
+        try:
+            result = run_cli(send, work.args("--yes", "--wait", "30", "--month", MONTH))
+        finally:
+            released.set()
+            finisher.join()
+    assert result.exit_code == 0, result.output
+    assert [r.recipients for r in recorder.received] == [EAST_TO, SOUTH_TO, LEADERSHIP]
+    assert recorder.after == [True, True, True]
+    assert len(work.ledger()) == 3
 
 
 # ----------------------------------------------------------------------------- SMTP answers
