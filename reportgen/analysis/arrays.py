@@ -118,7 +118,21 @@ def ratio(num: np.ndarray, den: np.ndarray, known: np.ndarray | bool = True) -> 
         return np.where(ok, num / np.where(den != 0, den, 1.0), np.nan)
 
 
-def round_div(num: np.ndarray, den: np.ndarray) -> np.ndarray:
-    """The quotient num / den rounded half up to an integer, exactly (den > 0)."""
-    den = np.where(den > 0, den, 1)
-    return (2 * num + den) // (2 * den)
+def money_quotient(num: np.ndarray, den: np.ndarray) -> np.ndarray:
+    """Stored money num / den, cut toward zero to an integer, exactly (den > 0).
+
+    Cut, not rounded: the figure is rounded once more, half away from zero, where it is shown
+    or exported (to the cent, or to the unit), and rounding the cut quotient there gives the
+    rounding of the exact quotient, since ⌊⌊x⌋ / n⌋ = ⌊x / n⌋. A quotient first rounded to
+    the millionth would be rounded twice (12.3449996 → 12.345000 → 12.35, not 12.34).
+    """
+    num = np.asarray(num, dtype=np.int64)
+    den = np.where(den > 0, den, 1).astype(np.int64)
+    cut = np.abs(num) // den
+    return np.where(num < 0, -cut, cut)
+
+
+def money_quotient_int(num: int, den: int) -> int:
+    """:func:`money_quotient` in Python integers, which do not overflow (den > 0)."""
+    cut = abs(num) // den
+    return -cut if num < 0 else cut

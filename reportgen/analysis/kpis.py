@@ -62,10 +62,10 @@ from reportgen.analysis.arrays import (
     group_count,
     group_sum,
     ints,
+    money_quotient,
     months,
     nullable,
     ratio,
-    round_div,
 )
 from reportgen.analysis.grouping import (
     TIERS,
@@ -186,7 +186,8 @@ def _line_figures(lines: Lines, view: View, m: int, month: pd.Period) -> dict[st
     sales = out["sales"].to_numpy(dtype=np.int64, na_value=0)
     sales_known = ~np.asarray(out["sales"].isna(), dtype=bool)
     out["gross_margin"] = ratio(gp, sales, lines.gp_in_input & (missing == 0) & (sales > 0))
-    out["average_order_value"] = nullable(round_div(sales, orders), sales_known & (orders > 0))
+    out["average_order_value"] = nullable(money_quotient(sales, orders),
+                                          sales_known & (orders > 0))
     out["purchase_frequency"] = ratio(orders, active)
     return out
 

@@ -5,15 +5,17 @@ year Y:
 
 * **Landing**, "last year's shape at this year's pace": YTD actual + Σ over the months after M
   to December of (last year's sales in that month × YTD actual / last year's YTD actual), the
-  product summed first and divided once, rounded half up to a whole unit, in Python integers
-  (exact at any money scale). Blank, with ``landing_blank`` saying why, when last year's
-  months are not all covered by the data (``last_year_missing``) or last year's YTD is not
-  positive (``last_year_not_positive``). In December it is the YTD actual.
+  product summed first and divided once, in Python integers. The quotient is cut toward zero
+  to the stored unit (:func:`~reportgen.analysis.arrays.money_quotient`), so the one rounding
+  at display or export is that of the exact landing. Blank, with ``landing_blank`` saying
+  why, when last year's months are not all covered by the data (``last_year_missing``) or
+  last year's YTD is not positive (``last_year_not_positive``). In December it is the YTD
+  actual.
 * **Year target**: the sum of the year's twelve monthly sales targets, each resolved as M's
   is (:func:`~reportgen.analysis.targets.month_targets`); blank (``target_blank`` =
   ``no_target``) when any month has none. ``year_gap`` = landing − year target;
   ``months_left`` = the months after M; ``run_rate_needed`` = (year target − YTD) /
-  months left, rounded half up, blank when nothing is left to make or no month is left.
+  months left (cut the same way), blank when nothing is left to make or no month is left.
 * **Pipeline coverage** = the weighted value of the open opportunities whose expected_close
   falls after M and in Y (the client's region, as the KPIs' pipeline) ÷ the remaining target
   (year target − YTD). Blank (``coverage_blank``) without an Opportunities sheet
@@ -29,7 +31,7 @@ from typing import Any
 
 import pandas as pd
 
-from reportgen.analysis.arrays import bools, column_of
+from reportgen.analysis.arrays import bools, column_of, money_quotient_int
 from reportgen.analysis.grouping import code_lines
 from reportgen.analysis.kpis import ALL, KpiTables
 from reportgen.analysis.rag import rag
@@ -48,11 +50,6 @@ PIPELINE_REST_COLUMNS: tuple[str, ...] = (
     "region", "opp_id", "client_id", "name", "title", "stage", "expected_close", "value",
     "weighted_value", "verdict",
 )
-
-
-def _half_up(num: int, den: int) -> int:
-    """The quotient num / den rounded half up, in Python integers (den > 0)."""
-    return (2 * num + den) // (2 * den)
 
 
 def _rest_last_year(sales: pd.DataFrame, clients: pd.DataFrame, kpis: KpiTables,
@@ -147,7 +144,8 @@ def year_landing(
             row["landing_blank"] = "last_year_not_positive"
         else:
             row["rest_last_year"] = rest.get(region, 0)
-            landing = ytd + _half_up(row["rest_last_year"] * ytd, ly)
+            # One quotient for the whole landing, so the one rounding at display is exact.
+            landing = money_quotient_int(ytd * ly + row["rest_last_year"] * ytd, ly)
         row["year_landing"] = landing
         target = year_target.get(region)
         row["year_target"] = target
@@ -159,7 +157,7 @@ def year_landing(
         if remaining is not None and remaining > 0:
             row["remaining_target"] = remaining
             if months_left:
-                row["run_rate_needed"] = _half_up(remaining, months_left)
+                row["run_rate_needed"] = money_quotient_int(remaining, months_left)
         if pipeline is None:
             row["coverage_blank"] = "no_pipeline"
         elif remaining is None:

@@ -237,8 +237,9 @@ REGION_FIGURES: list[tuple[str, Any, Any, Any]] = [
     ("pipeline_value", 125_000, 30_000, 155_000),
     ("weighted_pipeline", 55_500, 7_500, 63_000),
     ("gross_margin", 7_000 / 18_000, None, None),
-    # 18000 / 2 orders; 9500 / 3 = 3166.67 → 3167 (half up); 27500 / 5
-    ("average_order_value", 9_000, 3_167, 5_500),
+    # 18000 / 2 orders; 9500 / 3 = 3166.67, cut to 3166 (it is rounded once, where shown);
+    # 27500 / 5
+    ("average_order_value", 9_000, 3_166, 5_500),
     ("purchase_frequency", 1.0, 1.5, 5 / 3),  # orders / active clients
     ("new_clients_target", 2, None, 2),  # ALL: the sum of the region targets that exist
     # first purchase in 2024-04..06: A2 (East), B2 (West)

@@ -95,10 +95,11 @@ def test_landing_normal_case(analysis: Analysis) -> None:
     assert (east["months_left"], east["remaining_target"], east["run_rate_needed"]) == (
         6, 3_900, 650)
     assert east["landing_blank"] is None and east["target_blank"] is None
-    # West: 242 + 75 × 242 / 300 = 242 + 60.5, rounded half up once.
-    assert row(analysis, "West")["year_landing"] == 303
-    # ALL: 1142 + 1275 × 1142 / 900 = 1142 + 1617.83… → 2760.
-    assert row(analysis, "ALL")["year_landing"] == 2_760
+    # West: 242 + 75 × 242 / 300 = 302.5 stored units, cut toward zero to 302: the figure is
+    # rounded once, from the exact quotient, where it is shown (test_money_quotient).
+    assert row(analysis, "West")["year_landing"] == 302
+    # ALL: 1142 + 1275 × 1142 / 900 = 1142 + 1617.83… = 2759.83… → 2759.
+    assert row(analysis, "ALL")["year_landing"] == 2_759
 
 
 def test_year_target_blank_when_a_month_has_none(analysis: Analysis) -> None:

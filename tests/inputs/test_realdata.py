@@ -59,7 +59,6 @@ SUPERSTORE_CONFIG = (
 )
 MONEY_FORMAT = "#,##0.00"
 CENT = Decimal("0.01")
-MILLIONTH = Decimal("0.000001")
 
 
 def as_typed(value: float) -> Decimal:
@@ -149,11 +148,11 @@ def expected_figures(raw: pd.DataFrame, region_of: dict[str, str], region: str
     in_m = months(m, m)
     orders = len(in_m[["Customer ID", "Order ID"]].drop_duplicates())
     figures["average_order_value"] = sales / orders
-    # Landing: YTD + last year's rest of the year at this year's pace, to a millionth.
+    # Landing: YTD + last year's rest of the year at this year's pace, exact (28 digits),
+    # rounded once to the cent with the others.
     rest = total(mine[(mine["month"] > m - 12) & (mine["month"] <= pd.Period("2016-12", "M"))])
     ytd, ytd_last = figures["sales_ytd"], figures["sales_ytd_last_year"]
-    figures["year_landing"] = ytd + (rest * ytd / ytd_last).quantize(
-        MILLIONTH, rounding=ROUND_HALF_UP)
+    figures["year_landing"] = ytd + rest * ytd / ytd_last
     # Client-based figures follow the client's region (tiers.xlsx), over all its lines.
     buys = upto[upto["Sales"] > 0]
     first = buys.groupby("Customer ID")["Order Date"].min()
