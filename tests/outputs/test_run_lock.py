@@ -7,6 +7,7 @@ documents, whole, and the manifest lists exactly those files.
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import signal
@@ -17,8 +18,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from pypdf import PdfReader
 
+from reportgen.cli.app import cli
 from reportgen.outputs.lock import RUN_LOCK
 from tests.outputs.test_interrupt import MONTH, small_dataset
 
@@ -135,3 +138,25 @@ def test_a_second_run_waits_then_writes_over_the_first(paused, tmp_path):
     # The second run started from the manifest the first one left, and made every document
     # again in Chinese: no English plan is left over, none is missing from the manifest.
     assert_one_whole_run(lock.parent, "zh")
+
+
+@pytest.mark.parametrize("command", ["analyze", "plans", "pack", "run"])
+def test_every_command_that_writes_the_month_meets_the_lock(tmp_path, command):
+    # analyze writes only the workbooks, plans and pack only documents: each takes the same
+    # lock as run, and writes nothing while another holds it.
+    small_dataset(tmp_path / "inputs")
+    folder = tmp_path / "out" / MONTH
+    folder.mkdir(parents=True)
+    with (folder / RUN_LOCK).open("w") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)
+        held.write("4545 2026-12-03T07:00:00+00:00\n")
+        held.flush()
+        result = CliRunner().invoke(cli, [
+            command, "--inputs", str(tmp_path / "inputs"), "--out", str(tmp_path / "out"),
+            "--month", MONTH, "--wait", "0.2", "--quiet"])
+    assert result.exit_code == 3, result.output
+    assert result.output.splitlines()[-1] == (
+        "Error: another reportgen (process 4545, started 2026-12-03 07:00:00) is writing to "
+        f"{folder}; waited 0.2 seconds. Let it finish, then run this again, or give --wait "
+        f"with more seconds (the lock is {folder / RUN_LOCK})")
+    assert [p.name for p in folder.iterdir()] == [RUN_LOCK]
