@@ -43,14 +43,16 @@ from reportgen.analysis.kpis import month_kpis
 from reportgen.analysis.pipeline import analyse
 from reportgen.documents import fmt
 from reportgen.documents.pack.context import pack_regions
+from reportgen.documents.pack.quality import _issue_label
 from reportgen.documents.pack.series import monthly_sales, monthly_targets
 from reportgen.documents.pack.view import PACK_TEMPLATE, pack_document_title, pack_view
 from reportgen.documents.pdf import render_pdf
 from reportgen.documents.render import make_environment
 from reportgen.inputs.config import Config
 from reportgen.inputs.issues import Issue, Severity
+from reportgen.inputs.load import _value_code
 from reportgen.inputs.model import Dataset, InputFile
-from reportgen.inputs.schema import SCALE_PER_CENT
+from reportgen.inputs.schema import SCALE_PER_CENT, SHEETS
 from tests import analysis_data as ad
 
 GOLDEN = Path(__file__).resolve().parent / "golden" / "pack.html"
@@ -367,10 +369,10 @@ def issue(region: str, code: str, skipped: bool, money: int | None) -> Issue:
 
 def test_data_quality_summary_counts_the_regions_rows_and_money():
     issues = (
-        issue(EAST, "bad_value", True, cents(1_000)),
-        issue(EAST, "bad_value", True, cents(2_500)),
+        issue(EAST, "bad_amount", True, cents(1_000)),
+        issue(EAST, "bad_date", True, cents(2_500)),
         issue(EAST, "duplicate_sales_line", False, None),
-        issue(SOUTH, "bad_value", True, cents(99)),
+        issue(SOUTH, "bad_amount", True, cents(99)),
         issue("", "unknown_client", True, cents(700)),
     )
     analysis, dataset, config = tiny(issues=issues)
@@ -387,10 +389,22 @@ def test_data_quality_summary_counts_the_regions_rows_and_money():
     assert (summary["excluded_rows"], summary["excluded_money"]) == (2, cents(3_500))
 
 
+@pytest.mark.parametrize("column_type", sorted({c.type for kind in SHEETS.values()
+                                                 for c in kind.columns}))
+def test_every_unreadable_cell_is_labelled_as_such(column_type):
+    # The codes the loader gives a cell's problem, not a name of our own: a bad amount or date
+    # must not land in "Other problems".
+    assert _issue_label(_value_code(column_type, Severity.ERROR)) == (
+        "Values that could not be read")
+    assert _issue_label(_value_code(column_type, Severity.WARNING)) == "Doubtful values (kept)"
+    assert _issue_label("unknown_client") == "Rows for clients not in the client list"
+    assert _issue_label("outside_link") == "Other problems"
+
+
 def test_a_skipped_amount_that_could_not_be_read_is_not_shown_as_nothing_lost():
     # Two East rows skipped: one carries 12.00, the other's amount itself could not be read.
     # "carrying ¥12" alone would read as the whole loss; the pack says one is not counted.
-    unread = dataclasses.replace(issue(EAST, "bad_value", True, None), money_unread=True)
+    unread = dataclasses.replace(issue(EAST, "bad_amount", True, None), money_unread=True)
     issues = (issue(EAST, "unknown_client", True, cents(1_200)), unread,
               dataclasses.replace(unread, region=SOUTH))
     analysis, dataset, config = tiny(issues=issues)

@@ -12,7 +12,6 @@ from reportgen.inputs.issues import Issue, Severity
 
 #: Data-check kinds (Issue.code) as a supervisor reads them; anything else is "Other problems".
 _ISSUE_LABELS = {
-    "bad_value": N_("Values that could not be read"),
     "unknown_client": N_("Rows for clients not in the client list"),
     "duplicate_id": N_("Duplicate ids"),
     "duplicate_sales_line": N_("Repeated sales lines (kept)"),
@@ -43,8 +42,19 @@ _SEVERITY_LABELS = {
 }
 
 
+#: A cell's problem has the code ``bad_<type>`` (the value could not be read, so the row or the
+#: cell was left out) or ``suspect_<type>`` (read, with a warning): ``inputs/load.py``.
+_CELL_LABELS = {"bad_": N_("Values that could not be read"),
+                "suspect_": N_("Doubtful values (kept)")}
+
+
 def _issue_label(code: str) -> str:
-    return _ISSUE_LABELS.get(code, N_("Other problems"))
+    if code in _ISSUE_LABELS:
+        return _ISSUE_LABELS[code]
+    for prefix, label in _CELL_LABELS.items():
+        if code.startswith(prefix):
+            return label
+    return N_("Other problems")
 
 
 def quality_section(ctx: Ctx) -> dict[str, Any]:
