@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from reportgen import __version__
+from reportgen.documents.cut import CELL_CHARS, cut
 from reportgen.errors import EnvironmentFailure, ReportgenError
 from reportgen.i18n import N_, Join, Term, Text
 from reportgen.outputs.manifest import (
@@ -484,7 +485,7 @@ def index_entries(documents: dict[str, dict[str, Any]], workbooks: Sequence[str]
         entry = groups.setdefault(stem, {
             "kind": record.get("kind", ""), "key": record.get("key", ""),
             "title": record.get("title", stem), "tier": record.get("tier", ""),
-            "region": record.get("region", ""), "files": []})
+            "region": cut(record.get("region", ""), CELL_CHARS), "files": []})
         entry["files"].append({"href": name, "format": name.rsplit(".", 1)[1].upper()})
     packs = [g for g in groups.values() if g["kind"] == "pack"]
     # The leadership pack first, then the regions.

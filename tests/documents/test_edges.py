@@ -28,13 +28,13 @@ MANY = 20_000
 
 
 def _book(inputs: Path, *, name: str = "Northwind", note: str = "Late delivery",
-          many: int = 0) -> Path:
-    """Four key clients in two regions; C2 with ``name``, an open complaint, ``many`` rows."""
+          many: int = 0, region: str = "华南") -> Path:
+    """Four key clients in 华东 and ``region``; C2 with ``name``, a complaint, ``many`` rows."""
     clients: list[list[object]] = [corpus.CLIENT_HEADER]
     sales: list[list[object]] = [corpus.SALES_HEADER]
     for i, client in enumerate(["恒通机电", name, "华南贸易", "Contoso"], start=1):
         cid = f"C{i}"
-        clients.append([cid, client, "华东" if i % 2 else "华南", "王芳", 3_000_000 * i])
+        clients.append([cid, client, "华东" if i % 2 else region, "王芳", 3_000_000 * i])
         for month in range(1, 13):
             year, mon = (2025, month + 10) if month <= 2 else (2026, month - 2)
             sales.append([f"{year}-{mon:02d}-1{i}", cid, 1000.0 * i + month, f"{cid}-{month}"])
@@ -99,6 +99,31 @@ def test_a_megabyte_name_and_note_are_cut_and_the_plan_says_where_the_whole_is(t
     assert "Northwind Trading " * 5 not in pack  # nothing longer than a cell
     # No document holds the megabyte: each is a few pages' worth.
     for path in [*folder.glob("*/*.html"), *folder.glob("*/*.pdf")]:
+        assert path.stat().st_size < 600_000, path.name
+
+
+
+def test_a_megabyte_region_name_is_cut_and_its_pack_is_made(tmp_path):
+    # A region is spreadsheet text too: whole, it made its pack and the leadership pack run
+    # past the render time limit. Cut, the pack's title holds a title's worth and every table
+    # a cell's.
+    long_region = "South Coast " * 87_382
+    assert len(long_region) > 1_000_000
+    _book(tmp_path / "inputs", region=long_region)
+    folder = _run(tmp_path / "inputs", tmp_path, "en")
+    title = cut(long_region.strip(), TITLE_CHARS)
+    assert title == "South Coast " * 9 + "South Coast…"  # 119 characters and "…"
+    [pack] = [p for p in (folder / "packs").glob("*.pdf") if p.name.startswith("South")]
+    text = _pdf_text(pack)
+    assert f"{_words(title)} review pack" in text
+    assert PdfReader(pack).metadata.title == f"{title} review pack · October 2026"
+    assert "South Coast " * 11 not in text  # nothing longer than the title
+    leadership = _pdf_text(folder / "packs" / "all-regions.pdf")
+    cell = cut(long_region.strip(), CELL_CHARS)
+    assert cell.endswith("…") and _words(cell) in leadership
+    assert "South Coast " * 6 not in leadership  # nothing longer than a cell
+    assert "South Coast " * 11 not in _html_text(folder / "index.html")  # the pack's title
+    for path in [*folder.glob("*/*.html"), *folder.glob("*/*.pdf"), folder / "index.html"]:
         assert path.stat().st_size < 600_000, path.name
 
 

@@ -14,7 +14,7 @@ import pandas as pd
 
 from reportgen import i18n
 from reportgen.documents.pack.context import Ctx
-from reportgen.documents.pack.values import Row, as_cell, as_int, as_py, as_text
+from reportgen.documents.pack.values import Row, as_cell, as_int, as_py
 
 #: Rows of a client list before "and N more".
 LIST_LIMIT = 25
@@ -27,7 +27,7 @@ def client_base(ctx: Ctx, client_id: str) -> Row:
     return {
         "client_id": client_id,
         "name": as_cell(c["name"]) or client_id,
-        "region": as_text(c["region"]),
+        "region": as_cell(c["region"]),
         "manager": as_cell(c["account_manager"]),
         "tier": tier,
         "tier_label": i18n.label("tier", tier, ctx.lang),

@@ -27,6 +27,7 @@ import pandas as pd
 from reportgen.analysis.kpis import KpiTables, month_kpis
 from reportgen.analysis.lifecycle import lifecycle
 from reportgen.analysis.tiers import tier_migration, value_tiers
+from reportgen.documents.cut import TITLE_CHARS, cut
 from reportgen.documents.pack.values import as_py
 from reportgen.documents.pack.words import _
 from reportgen.inputs.config import Config
@@ -100,7 +101,7 @@ def context(
 
     return Ctx(
         analysis=analysis, dataset=dataset, config=config, lang=lang, region=region,
-        region_label=_("All regions", lang) if region is None else region,
+        region_label=_("All regions", lang) if region is None else cut(region, TITLE_CHARS),
         month=month, row=row, clients=clients, prev=at(1), last_year=at(12),
     )
 

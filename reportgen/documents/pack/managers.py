@@ -7,7 +7,7 @@ from typing import Any
 
 from reportgen import i18n
 from reportgen.documents.pack.context import Ctx
-from reportgen.documents.pack.values import Row, as_py
+from reportgen.documents.pack.values import Row, as_cell, as_py
 
 _SCORE_COLUMNS = (
     "sales", "sales_target", "attainment", "rag_target", "sales_last_year",
@@ -30,13 +30,13 @@ def scorecards(ctx: Ctx) -> dict[str, Any]:
     rows = []
     for _row, series in managers.iterrows():
         name = str(series["account_manager"])
-        rows.append({"region": str(series["region"]), "manager": name,
+        rows.append({"region": as_cell(series["region"]), "manager": name,
                      "overloaded": name in overloaded, **_score(series)})
     rows.sort(key=lambda r: (-(r["sales"] or 0), r["manager"], r["region"]))
     regions = []
     if ctx.region is None:
         for _row, series in kpis.by_region.iloc[:-1].iterrows():
-            regions.append({"region": str(series["region"]), **_score(series)})
+            regions.append({"region": as_cell(series["region"]), **_score(series)})
     return {
         "managers": rows,
         "regions": regions,
@@ -60,6 +60,6 @@ def _overloaded(ctx: Ctx) -> list[Row]:
              "capacity": int(series[f"capacity_{t}"])}
             for t in ("major", "named", "non_named") if bool(series[f"over_{t}"])
         ]
-        out.append({"manager": str(manager), "regions": [str(r) for r in regions],
+        out.append({"manager": str(manager), "regions": [as_cell(r) for r in regions],
                     "over": over})
     return out

@@ -61,7 +61,7 @@ def pack_view(
         "document_title": (
             _("All regions review pack", lang)
             if region is None
-            else _("%(region)s review pack", lang, region=region)
+            else _("%(region)s review pack", lang, region=ctx.region_label)
         ),
         "supervisor": region_supervisor(dataset, region),
         "currency": config.format.currency,
