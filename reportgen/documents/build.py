@@ -289,7 +289,7 @@ def make_document(job: Job, month: Month | None = None) -> Outcome:
     assert month is not None, "render_jobs sets the month before any job runs"
     started = time.perf_counter()
     try:
-        view, title = _view(month, job)
+        view, title, tier, region = _view(month, job)
         fingerprint = view_fingerprint(view, month.template_fingerprints[job.template],
                                        month.lang)
     except Exception as exc:  # a document that fails must not take the others with it
@@ -309,21 +309,24 @@ def make_document(job: Job, month: Month | None = None) -> Outcome:
             generated=month.generated, lang=month.lang, currency=month.currency,
             templates=month.templates, formats=wanted, time_limit=month.time_limit,
             keep=month.keep))
-    return Outcome(job, title, str(view.get("tier") or ""), str(view.get("region") or ""),
+    return Outcome(job, title, tier, region,
                    fingerprint, tuple(written), unchanged, time.perf_counter() - started, error,
                    tuple(data))
 
 
-def _view(month: Month, job: Job) -> tuple[dict[str, Any], str]:
+def _view(month: Month, job: Job) -> tuple[dict[str, Any], str, str, str]:
+    """The job's view-model, its title, and the tier and region the index groups it by."""
     if job.kind == "plan":
         from reportgen.documents.plan.view import plan_document_title, plan_view
 
         view = plan_view(month.analysis, month.dataset, job.key, month.config, month.lang)
-        return view, plan_document_title(view)
+        header = view["header"]
+        return (view, plan_document_title(view), str(header["tier"]["code"]),
+                str(header["client"]["region"] or ""))
     from reportgen.documents.pack.view import pack_document_title, pack_view
 
     view = pack_view(month.analysis, month.dataset, job.key or None, month.config, month.lang)
-    return view, pack_document_title(view)
+    return view, pack_document_title(view), "", str(view["region"] or "")
 
 
 def render_jobs(

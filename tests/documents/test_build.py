@@ -93,6 +93,25 @@ def test_index_links_every_output_and_each_link_resolves(html_run):
             assert name in links, f"index.html does not link {name}"
 
 
+def test_index_groups_the_plans_by_tier_with_each_client_s_region(html_run):
+    # Counted from tiers.xlsx: the index's headings are the key tiers with their plan counts,
+    # and each plan's line names its client's region.
+    tiers = load_workbook(html_run / "tiers.xlsx", read_only=True).worksheets[0]
+    rows = list(tiers.iter_rows(values_only=True))
+    header = rows[0]
+    column = {name: header.index(name) for name in ("client_id", "tier", "region")}
+    key = [r for r in rows[1:] if r[column["tier"]] in ("major", "named")]
+    index = (html_run / "index.html").read_text(encoding="utf-8")
+    headings = re.findall(r'<h3 class="index-tier">([^<]*)</h3>', index)
+    counts = {t: sum(1 for r in key if r[column["tier"]] == t) for t in ("major", "named")}
+    assert headings == [f"Major account ({counts['major']})",
+                        f"Named account ({counts['named']})"]
+    for row in key:
+        line = re.search(rf'<li><span class="index-title">[^<]*\({row[column["client_id"]]}\)'
+                         r'</span> <span class="muted">([^<]*)</span>', index)
+        assert line is not None and line.group(1) == row[column["region"]], row
+
+
 def test_html_documents_are_self_contained(html_run):
     for path in html_run.rglob("*.html"):
         text = path.read_text(encoding="utf-8")
