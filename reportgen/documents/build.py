@@ -170,55 +170,61 @@ def _time_limit(seconds: float) -> Iterator[None]:
 def render_task(task: RenderTask) -> tuple[str, list[str], float, str, list[bytes]]:
     """Render one document to HTML and/or PDF; returns (stem, files, seconds, error, bytes).
 
-    The bytes are the files' contents when ``task.keep`` asks for them (else empty).
+    Every format is made in memory first and written only once all are made, so a document
+    that fails or runs out of time writes nothing: the folder keeps the last run's HTML and
+    PDF of it, a matching pair, never a new HTML beside an old PDF. The bytes are the files'
+    contents when ``task.keep`` asks for them (else empty, and the files are written here).
     """
     started = time.perf_counter()
-    kept: list[bytes] = []
     try:
         with _time_limit(task.time_limit):
-            return _render_task(task, started, kept)
+            made, error = _render_formats(task)
     except RenderTimeout:
         limit = f"{task.time_limit:g}"
         return (task.stem, [], time.perf_counter() - started,
                 N_("took longer than %(seconds)s seconds ([limits] render_seconds); nothing was "
                    "written for it", seconds=limit), [])
-
-
-def _render_task(task: RenderTask, started: float,
-                 kept: list[bytes]) -> tuple[str, list[str], float, str, list[bytes]]:
+    if error:
+        return task.stem, [], time.perf_counter() - started, error, []
+    if task.keep:
+        return (task.stem, [name for name, _ in made], time.perf_counter() - started, "",
+                [data for _, data in made])
     from reportgen.outputs.write import write_bytes_atomic
 
-    folder = Path(task.folder)
     written: list[str] = []
+    try:
+        for name, data in made:
+            write_bytes_atomic(safe_join(Path(task.folder), name), data)
+            written.append(name)
+    except EnvironmentFailure as exc:
+        return task.stem, written, time.perf_counter() - started, N_(
+            "environment: %(problem)s", problem=exc.message), []
+    return task.stem, written, time.perf_counter() - started, "", []
 
-    def emit(name: str, data: bytes) -> None:
-        if task.keep:
-            kept.append(data)
-        else:
-            write_bytes_atomic(safe_join(folder, name), data)
-        written.append(name)
 
+def _render_formats(task: RenderTask) -> tuple[list[tuple[str, bytes]], str]:
+    """The document's files as (name, bytes), in ``task.formats`` order, or the error."""
+    made: list[tuple[str, bytes]] = []
     try:
         env = _environment(task.lang, task.templates, task.currency)
         generated = dt.datetime.fromisoformat(task.generated)
         html = env.get_template(task.template).render(**task.view, generated=generated)
         if "html" in task.formats:
-            emit(task.stem + ".html", html.encode("utf-8"))
+            made.append((task.stem + ".html", html.encode("utf-8")))
         if "pdf" in task.formats:
             from reportgen.documents.pdf import render_pdf
 
-            emit(task.stem + ".pdf",
-                 render_pdf(html, generated=generated, title=task.title, lang=task.lang))
+            made.append((task.stem + ".pdf", render_pdf(html, generated=generated,
+                                                       title=task.title, lang=task.lang)))
     except EnvironmentFailure as exc:
-        return task.stem, written, time.perf_counter() - started, N_(
-            "environment: %(problem)s", problem=exc.message), kept
+        return [], N_("environment: %(problem)s", problem=exc.message)
     except ReportgenError as exc:
-        return task.stem, written, time.perf_counter() - started, exc.message, kept
+        return [], exc.message
     except RenderTimeout:
         raise
     except Exception as exc:  # a document that fails must not take the others with it
-        return task.stem, written, time.perf_counter() - started, _error_text(exc), kept
-    return task.stem, written, time.perf_counter() - started, "", kept
+        return [], _error_text(exc)
+    return made, ""
 
 
 def _error_text(exc: Exception) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,7 @@ from click.testing import CliRunner
 from openpyxl import load_workbook
 
 from reportgen.cli.app import cli
+from reportgen.documents.build import RenderTask, render_task
 from reportgen.outputs.lock import RUN_LOCK
 from reportgen.sample.dataset import write_sample
 
@@ -238,3 +240,69 @@ def test_pack_links_lead_to_plans_that_exist_and_back_to_the_index(html_run):
     assert 'href="packs/all-regions.html"' in index and 'href="plans/' in index
     for plan in list((html_run / "plans").glob("*.html"))[:3]:
         assert 'href="../index.html"' in plan.read_text(encoding="utf-8")
+
+
+# ----------------------------------------------------------------------------- whole or nothing
+
+def _task(folder: Path, templates: Path, time_limit: float = 0.0) -> RenderTask:
+    (templates / "doc.html").write_text("<html><body><p>{{ greeting }}</p></body></html>",
+                                        encoding="utf-8")
+    return RenderTask(folder=str(folder), stem="packs/East", title="East", template="doc.html",
+                      view={"greeting": "new month"}, generated="2026-11-02T09:00:00+00:00",
+                      lang="en", currency="CNY", templates=str(templates),
+                      formats=("html", "pdf"), time_limit=time_limit)
+
+
+@pytest.fixture
+def last_run(tmp_path) -> tuple[Path, Path]:
+    """A month folder holding last run's HTML and PDF of packs/East, and a templates folder."""
+    folder, templates = tmp_path / "month", tmp_path / "templates"
+    (folder / "packs").mkdir(parents=True)
+    templates.mkdir()
+    (folder / "packs" / "East.html").write_bytes(b"last run's html")
+    (folder / "packs" / "East.pdf").write_bytes(b"last run's pdf")
+    return folder, templates
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in (folder / "packs").iterdir()}
+
+
+def test_a_pdf_that_fails_leaves_last_run_s_pair_untouched(last_run, monkeypatch):
+    # The HTML is made before the PDF: written at once, it would sit new beside the old PDF.
+    folder, templates = last_run
+    import reportgen.documents.pdf as pdf
+
+    def fails(*_args, **_kwargs):
+        raise RuntimeError("the renderer gave up")
+
+    monkeypatch.setattr(pdf, "render_pdf", fails)
+    stem, written, _, error, data = render_task(_task(folder, templates))
+    assert (stem, written, data) == ("packs/East", [], [])
+    assert str(error) == "RuntimeError: the renderer gave up"
+    assert _files(folder) == {"East.html": b"last run's html", "East.pdf": b"last run's pdf"}
+
+
+def test_a_pdf_past_the_time_limit_writes_nothing(last_run, monkeypatch):
+    folder, templates = last_run
+    import reportgen.documents.pdf as pdf
+
+    def slow(*_args, **_kwargs):
+        time.sleep(5)
+        return b"%PDF-1.7"
+
+    monkeypatch.setattr(pdf, "render_pdf", slow)
+    _, written, _, error, _ = render_task(_task(folder, templates, time_limit=0.3))
+    assert written == []
+    assert str(error) == ("took longer than 0.3 seconds ([limits] render_seconds); nothing "
+                          "was written for it")
+    assert _files(folder) == {"East.html": b"last run's html", "East.pdf": b"last run's pdf"}
+
+
+def test_a_document_made_whole_replaces_both_files(last_run):
+    folder, templates = last_run
+    _, written, _, error, _ = render_task(_task(folder, templates))
+    assert (written, error) == (["packs/East.html", "packs/East.pdf"], "")
+    files = _files(folder)
+    assert b"new month" in files["East.html"]
+    assert files["East.pdf"].startswith(b"%PDF-")
