@@ -418,8 +418,15 @@ def test_a_skipped_amount_that_could_not_be_read_is_not_shown_as_nothing_lost():
     assert "Rows left out: 2, carrying ¥12. 1 amount among them could not be read and is " \
            "not counted." in text
     assert text.count("1 amount among them could not be read and is not counted.") == 2
+    # In the table, the kind's money and the total say it too.
+    assert [(r["label"], r["money"], r["unread"]) for r in east["quality"]["rows"]] == [
+        ("Rows for clients not in the client list", cents(1_200), 0),
+        ("Values that could not be read", 0, 1)]
+    assert "Values that could not be readWarning11¥0and 1 unread" in text
+    assert "Total22¥12and 1 unread" in text
     zh = re.sub(r"<[^>]+>", "", render(pack_view(analysis, dataset, None, config, "zh")))
     assert "其中 2 个金额无法读取，未计入。" in zh
+    assert "另有 2 个无法读取" in zh
     # Without such a row, the sentence is not there.
     analysis, dataset, config = tiny(issues=issues[:1])
     plain = render(pack_view(analysis, dataset, EAST, config, "en"))

@@ -77,6 +77,7 @@ def quality_section(ctx: Ctx) -> dict[str, Any]:
             "severity": _(_SEVERITY_LABELS[str(worst)], lang), "severity_code": str(worst),
             "count": len(items), "skipped": sum(1 for i in items if i.skipped),
             "money": sum(i.money or 0 for i in items if i.skipped),
+            "unread": sum(1 for i in items if i.skipped and i.money_unread),
         })
     rows.sort(key=lambda r: (order[Severity(r["severity_code"])], -r["skipped"], -r["count"],
                              r["label"]))
