@@ -756,6 +756,8 @@ def _load_inputs(inputs: Path, config: Config, *, month: pd.Period | None) -> Da
 
     by_kind: dict[str, list[pd.DataFrame]] = {}
     present: dict[str, set[str]] = {}
+    # Each sheet's own header text per canonical column, for messages about a whole column.
+    headers: dict[tuple[str, str], dict[str, str]] = {}
     for ref in refs:
         df = parse_sheet(ref, config, log)
         if df is None:
@@ -763,7 +765,11 @@ def _load_inputs(inputs: Path, config: Config, *, month: pd.Period | None) -> Da
         by_kind.setdefault(ref.kind.name, []).append(df)
         header = find_header(ref.raw.rows, ref.kind, config)
         if header is not None:
-            present.setdefault(ref.kind.name, set()).update(header[1])
+            index, positions = header
+            present.setdefault(ref.kind.name, set()).update(positions)
+            row = ref.raw.rows[index]
+            headers[(ref.file, ref.raw.name)] = {
+                canonical: str(row[position]).strip() for canonical, position in positions.items()}
 
     tables: dict[str, pd.DataFrame] = {}
     for kind_name, frames in by_kind.items():
@@ -819,7 +825,7 @@ def _load_inputs(inputs: Path, config: Config, *, month: pd.Period | None) -> Da
                 tables[kind_name] = drop_unknown_clients(
                     tables[kind_name], SHEETS[kind_name], known, log, money)
 
-    check_money_totals(tables, log)
+    check_money_totals(tables, log, headers)
     return Dataset(
         tables=tables,
         issues=tuple(attribute_regions(log.items, tables.get("clients"))),

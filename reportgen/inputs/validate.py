@@ -13,6 +13,7 @@ here touches the disk or raises for bad data.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Mapping
 from typing import TypedDict, cast
 
 import numpy as np
@@ -252,8 +253,12 @@ def drop_unknown_clients(df: pd.DataFrame, kind: SheetKind, known: pd.Index, log
 MONEY_TOTAL_LIMIT = 2**61
 
 
-def check_money_totals(tables: dict[str, pd.DataFrame], log: IssueLog) -> None:
+def check_money_totals(tables: dict[str, pd.DataFrame], log: IssueLog,
+                       headers: Mapping[tuple[str, str], Mapping[str, str]]) -> None:
     """An error, naming the sheet and column, when a table's amounts could overflow int64.
+
+    The column is named as the sheet's header writes it (``headers``: per file and sheet, the
+    header text of each canonical column), as every other message about a cell does.
 
     Each line is below ``values.amounts.MONEY_LIMIT``; only an absurd ledger (millions of
     lines near a trillion) gets here, and then no figure is computed rather than a wrong one.
@@ -278,6 +283,7 @@ def check_money_totals(tables: dict[str, pd.DataFrame], log: IssueLog) -> None:
             N_("the amounts of this sheet add up to more than %(limit)s, more than reportgen "
                "can add exactly; nothing was computed",
                limit=f"{MONEY_TOTAL_LIMIT // MONEY_SCALE:,}"),
-            file=str(file), sheet=str(sheet), column=column,
+            file=str(file), sheet=str(sheet),
+            column=headers.get((str(file), str(sheet)), {}).get(column, column),
             hint=N_("check the amounts for extra digits, or split the ledger by year"),
             code="amounts_too_large")

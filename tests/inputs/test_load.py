@@ -278,28 +278,29 @@ def test_superstore_with_a_mapping_derives_clients(tmp_path, name):
 
 
 @pytest.mark.parametrize(("lang", "line"), [
-    ("en", 'error: sales-b.xlsx, sheet "Sales", column "amount": the amounts of this sheet add '
+    ("en", 'error: sales-b.xlsx, sheet "Sales", column "金额": the amounts of this sheet add '
            "up to more than 2,305,843,009,213, more than reportgen can add exactly; nothing was "
            "computed — check the amounts for extra digits, or split the ledger by year"),
-    ("zh", "错误：sales-b.xlsx，工作表“Sales”，“amount”列：此工作表的金额合计超过 "
+    ("zh", "错误：sales-b.xlsx，工作表“Sales”，“金额”列：此工作表的金额合计超过 "
            "2,305,843,009,213，超出 reportgen 能精确相加的范围；未计算任何数字——请检查金额是否"
            "多打了位数，或按年份拆分台账"),
 ])
 def test_amounts_that_could_overflow_a_sum_are_refused(tmp_path, lang, line):
     # Each line is under the trillion a line may hold; three of them add up to 3e12 units,
-    # past the 2**61 millionths (2.3e12) the sums may reach. The sheet holding them is named.
+    # past the 2**61 millionths (2.3e12) the sums may reach. The sheet holding them is named,
+    # and its column as its header writes it.
     big = 999_999_999_999
     write_xlsx(tmp_path / "clients.xlsx", {"Clients": CLIENTS})
     write_xlsx(tmp_path / "sales-a.xlsx", {"Sales": [["date", "client_id", "amount"],
                                                      ["2026-10-01", "C1", 5]]})
     write_xlsx(tmp_path / "sales-b.xlsx", {"Sales": [
-        ["date", "client_id", "amount"], *[[f"2026-10-0{d}", "C1", big] for d in (1, 2, 3)]]})
+        ["日期", "客户编号", "金额"], *[[f"2026-10-0{d}", "C1", big] for d in (1, 2, 3)]]})
     result = CliRunner().invoke(cli, ["check", "--inputs", str(tmp_path), "--lang", lang])
     assert result.exit_code == 1
     assert line in result.output.splitlines()
     (issue,) = load_inputs(tmp_path, Config()).errors
     assert (issue.code, issue.file, issue.sheet, issue.column) == (
-        "amounts_too_large", "sales-b.xlsx", "Sales", "amount")
+        "amounts_too_large", "sales-b.xlsx", "Sales", "金额")
     # Two such lines (2e12 units) are still added exactly.
     write_xlsx(tmp_path / "sales-b.xlsx", {"Sales": [
         ["date", "client_id", "amount"], *[[f"2026-10-0{d}", "C1", big] for d in (1, 2)]]})
