@@ -9,6 +9,7 @@ row carries, i.e. the verdict before closing where the answers were kept.
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from reportgen.analysis.arrays import column_of
@@ -35,14 +36,8 @@ def month_deals(opportunities: pd.DataFrame | None, screened: pd.DataFrame | Non
     keep = (stage.isin(CLOSING_STAGES) & in_m.fillna(False)
             & opportunities["client_id"].isin(clients["client_id"]))
     rows = opportunities.loc[keep]
-    by_id = clients.set_index("client_id")
     out = pd.DataFrame({
-        "region": column_of(by_id, "region").reindex(rows["client_id"]).to_numpy(dtype=object),
-        "opp_id": rows["opp_id"].to_numpy(dtype=object),
-        "client_id": rows["client_id"].to_numpy(dtype=object),
-        "name": column_of(by_id, "name").reindex(rows["client_id"]).to_numpy(dtype=object),
-        "title": rows["title"].to_numpy(dtype=object),
-        "stage": rows["stage"].to_numpy(dtype=object),
+        **opportunity_columns(rows, clients),
         "closed": when.loc[rows.index].to_numpy(dtype="datetime64[ns]"),
         "value": pd.array(rows["value"].astype("Int64").to_numpy(), dtype="Int64"),
         "competitor": column_of(rows, "competitor").to_numpy(dtype=object),
@@ -53,3 +48,21 @@ def month_deals(opportunities: pd.DataFrame | None, screened: pd.DataFrame | Non
     out = out.sort_values(["_won", "value", "opp_id"], ascending=[True, False, True],
                           kind="stable", na_position="last")
     return out.drop(columns="_won").reset_index(drop=True)
+
+
+def opportunity_columns(rows: pd.DataFrame, clients: pd.DataFrame) -> dict[str, np.ndarray]:
+    """The six columns every list of opportunities starts with.
+
+    region, opp_id, client_id, name, title and stage; the region and the name are the
+    client's, looked up in the client list.
+    """
+    by_id = clients.set_index("client_id")
+    ids = rows["client_id"]
+    return {
+        "region": column_of(by_id, "region").reindex(ids).to_numpy(dtype=object),
+        "opp_id": rows["opp_id"].to_numpy(dtype=object),
+        "client_id": ids.to_numpy(dtype=object),
+        "name": column_of(by_id, "name").reindex(ids).to_numpy(dtype=object),
+        "title": rows["title"].to_numpy(dtype=object),
+        "stage": rows["stage"].to_numpy(dtype=object),
+    }

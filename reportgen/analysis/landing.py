@@ -32,6 +32,7 @@ from typing import Any
 import pandas as pd
 
 from reportgen.analysis.arrays import bools, column_of, money_quotient_int
+from reportgen.analysis.deals import opportunity_columns
 from reportgen.analysis.grouping import code_lines
 from reportgen.analysis.kpis import ALL, KpiTables
 from reportgen.analysis.rag import rag
@@ -98,14 +99,8 @@ def _pipeline_rest(screened: pd.DataFrame | None, opportunities: pd.DataFrame | 
     keep = (bools(screened["is_open"]) & after.fillna(False).to_numpy(dtype=bool)
             & known.to_numpy(dtype=bool))
     rows = screened.loc[keep]
-    by_id = clients.set_index("client_id")
     out = pd.DataFrame({
-        "region": column_of(by_id, "region").reindex(rows["client_id"]).to_numpy(dtype=object),
-        "opp_id": rows["opp_id"].to_numpy(dtype=object),
-        "client_id": rows["client_id"].to_numpy(dtype=object),
-        "name": column_of(by_id, "name").reindex(rows["client_id"]).to_numpy(dtype=object),
-        "title": rows["title"].to_numpy(dtype=object),
-        "stage": rows["stage"].to_numpy(dtype=object),
+        **opportunity_columns(rows, clients),
         "expected_close": close.loc[rows.index].to_numpy(dtype="datetime64[ns]"),
         "value": rows["value"].astype("Int64").to_numpy(),
         "weighted_value": rows["weighted_value"].astype("Int64").to_numpy(),
