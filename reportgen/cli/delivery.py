@@ -239,7 +239,40 @@ def send(settings: Settings, dry_run: bool, yes: bool, resend: tuple[str, ...],
 def _send_month(settings: Settings, config: Any, *, inputs: Path, month_asked: str | None,
                 dry_run: bool, yes: bool, resend: tuple[str, ...], regions: tuple[str, ...],
                 timeout: float, wait: float) -> None:
-    """The body of `reportgen send`, run while the month's send lock is held.
+    """The body of `reportgen send`: the month's inputs read and analysed, then the sending.
+
+    Runs under the month's send lock when the month was named (or is the latest run's); when
+    only --inputs was given, the month is known once they are read, and the lock is taken
+    then.
+    """
+    from reportgen.delivery.ledger import send_lock
+    from reportgen.outputs.manifest import read_manifest
+
+    manifest = read_manifest(settings.out / month_asked) if month_asked else {}
+    dataset, analysis = _month_analysis(inputs, month_asked, config, manifest, settings.out,
+                                        settings.lang)
+    month = str(analysis.month)
+    folder = settings.out / month
+    not_made = DataError(N_("the documents of %(month)s have not been made in %(out)s; run "
+                            "`reportgen run --month %(month)s` first", month=month,
+                            out=str(settings.out)))
+    if not folder.is_dir():
+        raise not_made
+    with contextlib.ExitStack() as held:
+        if month_asked is None and not dry_run:
+            # The month was known only once the inputs were read: one send at a time here too.
+            held.enter_context(send_lock(folder, wait))
+        _send_locked(settings, config, inputs=inputs, month=month,
+                     folder=folder, dataset=dataset, analysis=analysis, not_made=not_made,
+                     dry_run=dry_run, yes=yes, resend=resend, regions=regions,
+                     timeout=timeout, wait=wait)
+
+
+def _send_locked(settings: Settings, config: Any, *, inputs: Path, month: str, folder: Path,
+                 dataset: Any, analysis: Any, not_made: DataError, dry_run: bool, yes: bool,
+                 resend: tuple[str, ...], regions: tuple[str, ...], timeout: float,
+                 wait: float) -> None:
+    """The rest of `reportgen send`, run while the month's send lock is held.
 
     The month's documents are read under its run lock too (``outputs/lock.py``): a `run`
     rewriting them meanwhile would have the mail carry a pack the manifest does not describe.
@@ -260,16 +293,6 @@ def _send_month(settings: Settings, config: Any, *, inputs: Path, month_asked: s
     from reportgen.outputs.manifest import read_manifest
 
     email = config.email
-    manifest = read_manifest(settings.out / month_asked) if month_asked else {}
-    dataset, analysis = _month_analysis(inputs, month_asked, config, manifest, settings.out,
-                                        settings.lang)
-    month = str(analysis.month)
-    folder = settings.out / month
-    not_made = DataError(N_("the documents of %(month)s have not been made in %(out)s; run "
-                            "`reportgen run --month %(month)s` first", month=month,
-                            out=str(settings.out)))
-    if not folder.is_dir():
-        raise not_made
     with month_lock(folder, wait):
         # Read again under the run lock, which a run holds while it writes the documents.
         manifest = read_manifest(folder)
@@ -280,8 +303,9 @@ def _send_month(settings: Settings, config: Any, *, inputs: Path, month_asked: s
             raise DataError(N_("the run of %(month)s had %(count)s error(s), so its packs are not "
                                "sent; correct them, run `reportgen run --month %(month)s` again, "
                                "then send", month=month, count=str(errors)))
-        if month_asked is None:
-            check_inputs_unchanged(manifest, dataset, month, inputs=inputs, out=settings.out)
+        # Against the manifest read under the lock: a run may have finished meanwhile, made
+        # from other files than the ones this send analysed.
+        check_inputs_unchanged(manifest, dataset, month, inputs=inputs, out=settings.out)
         lang = _run_language(manifest, settings, month)
         names = pack_regions(analysis)
         again = _chosen_regions(resend, names, "--resend") or []

@@ -14,6 +14,8 @@ import socket
 import subprocess
 import sys
 import threading
+import time
+import types
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -23,6 +25,7 @@ from click.testing import CliRunner
 from reportgen.cli.app import cli
 from reportgen.cli.delivery import send
 from reportgen.delivery.ledger import LEDGER_NAME, LOCK_NAME
+from reportgen.outputs import lock as lock_module
 from reportgen.outputs.lock import RUN_LOCK
 from tests.delivery.test_send import (  # noqa: F401 - the fixtures are used by name
     EAST_TO,
@@ -241,16 +244,25 @@ class AfterTheRun(Recorder):
         return await super().handle_DATA(server, session, envelope)
 
 
-def test_send_waits_for_a_run_to_finish_then_sends(work):
-    released, ended = threading.Event(), threading.Event()
+def test_send_waits_for_a_run_to_finish_then_sends(work, monkeypatch):
+    released, ended, waiting = threading.Event(), threading.Event(), threading.Event()
     recorder = AfterTheRun(ended)
+
+    def sleep(seconds: float) -> None:  # the lock's poll: send is waiting for the run
+        waiting.set()
+        time.sleep(seconds)
+
+    monkeypatch.setattr(lock_module, "time", types.SimpleNamespace(
+        monotonic=time.monotonic, sleep=sleep))
     with smtp_server(recorder) as port:
         _settings(work.config, port)
         lock = _hold_run_lock(work.folder, "4444")
         lock.__enter__()
 
         def finish_the_run() -> None:
-            released.wait(0.5)
+            # Ends the run only once send is seen waiting for it (or the test gave up).
+            waiting.wait(30)
+            released.wait(0.2)
             ended.set()
             lock.__exit__(None, None, None)
 
@@ -262,9 +274,57 @@ def test_send_waits_for_a_run_to_finish_then_sends(work):
             released.set()
             finisher.join()
     assert result.exit_code == 0, result.output
+    assert waiting.is_set()
     assert [r.recipients for r in recorder.received] == [EAST_TO, SOUTH_TO, LEADERSHIP]
     assert recorder.after == [True, True, True]
     assert len(work.ledger()) == 3
+
+
+def test_a_run_that_finished_while_send_waited_is_checked_again(work, monkeypatch):
+    # send analysed the inputs, then waited for a run; that run was made from other files.
+    # Under the lock the new manifest no longer matches what send read: nothing goes out.
+    real_lock = lock_module.month_lock
+
+    @contextlib.contextmanager
+    def a_run_finishes_first(folder: Path, wait: float) -> Iterator[None]:
+        manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+        for entry in manifest["inputs"]:
+            if entry["name"] == "sales-east.xlsx":
+                entry["sha256"] = "0" * 64
+        (folder / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+        with real_lock(folder, wait):
+            yield
+
+    monkeypatch.setattr(lock_module, "month_lock", a_run_finishes_first)
+    recorder = Recorder()
+    with smtp_server(recorder) as port:
+        _settings(work.config, port)
+        result = run_cli(send, work.args("--yes", "--month", MONTH))
+    assert result.exit_code == 1, result.output
+    assert result.output.splitlines()[-1].startswith(
+        f"Error: the inputs in {work.inputs} have changed since the documents of {MONTH} were "
+        "made (changed: sales-east.xlsx), so the packs do not show them and nothing was sent")
+    assert recorder.received == []
+    assert work.ledger() == []
+
+
+def test_a_send_named_by_its_inputs_alone_meets_the_send_lock(work):
+    # Without --month the month is known once the inputs are read: the lock is taken then.
+    recorder = Recorder()
+    with smtp_server(recorder) as port:
+        _settings(work.config, port)
+        with (work.folder / LOCK_NAME).open("w") as held:
+            fcntl.flock(held, fcntl.LOCK_EX)
+            held.write("4646 2026-12-03T07:00:00+00:00\n")
+            held.flush()
+            result = run_cli(send, work.args("--yes", "--wait", "0.3"))
+    assert result.exit_code == 3, result.output
+    assert result.output.splitlines()[-1] == (
+        "Error: another reportgen send (process 4646, started 2026-12-03 07:00:00) is sending "
+        "this month's messages; waited 0.3 seconds. Let it finish, then run reportgen send "
+        f"again to send what is left (the lock is {work.folder / LOCK_NAME})")
+    assert recorder.received == []
+    assert work.ledger() == []
 
 
 # ----------------------------------------------------------------------------- SMTP answers
