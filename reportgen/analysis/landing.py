@@ -112,6 +112,21 @@ def _pipeline_rest(screened: pd.DataFrame | None, opportunities: pd.DataFrame | 
                            ascending=[True, False, True], kind="stable").reset_index(drop=True)
 
 
+def landing_and_gap(ytd: int, ytd_last_year: int, rest_last_year: int,
+                    target: int | None) -> tuple[int, int | None]:
+    """The landing, YTD + rest of last year × YTD / last year's YTD, and its gap to ``target``.
+
+    Each is one quotient of exact integers, cut to the stored unit (``arrays.money_quotient``),
+    so the one rounding at display is the exact figure's. The gap is not the cut landing less
+    the target: when it is negative, that would be cut the wrong way.
+    """
+    landed = ytd * ytd_last_year + rest_last_year * ytd  # the landing × last year's YTD
+    landing = money_quotient_int(landed, ytd_last_year)
+    if target is None:
+        return landing, None
+    return landing, money_quotient_int(landed - target * ytd_last_year, ytd_last_year)
+
+
 def year_landing(
     sales: pd.DataFrame, clients: pd.DataFrame, targets: pd.DataFrame | None,
     screened: pd.DataFrame | None, opportunities: pd.DataFrame | None, kpis: KpiTables,
@@ -132,6 +147,7 @@ def year_landing(
         ly = None if pd.isna(ly_raw) else int(ly_raw)
         row: dict[str, Any] = {"region": region, "sales_ytd": ytd, "sales_ytd_last_year": ly,
                                "months_left": months_left}
+        target = year_target.get(region)
         landing = None
         if ly is None or ytd is None:
             row["landing_blank"] = "last_year_missing"
@@ -139,15 +155,11 @@ def year_landing(
             row["landing_blank"] = "last_year_not_positive"
         else:
             row["rest_last_year"] = rest.get(region, 0)
-            # One quotient for the whole landing, so the one rounding at display is exact.
-            landing = money_quotient_int(ytd * ly + row["rest_last_year"] * ytd, ly)
+            landing, row["year_gap"] = landing_and_gap(ytd, ly, row["rest_last_year"], target)
         row["year_landing"] = landing
-        target = year_target.get(region)
         row["year_target"] = target
         if target is None:
             row["target_blank"] = "no_target"
-        if landing is not None and target is not None:
-            row["year_gap"] = landing - target
         remaining = None if target is None or ytd is None else target - ytd
         if remaining is not None and remaining > 0:
             row["remaining_target"] = remaining

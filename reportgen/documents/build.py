@@ -171,9 +171,11 @@ def render_task(task: RenderTask) -> tuple[str, list[str], float, str, list[byte
     """Render one document to HTML and/or PDF; returns (stem, files, seconds, error, bytes).
 
     Every format is made in memory first and written only once all are made, so a document
-    that fails or runs out of time writes nothing: the folder keeps the last run's HTML and
-    PDF of it, a matching pair, never a new HTML beside an old PDF. The bytes are the files'
-    contents when ``task.keep`` asks for them (else empty, and the files are written here).
+    that fails to render or runs out of time writes nothing: the folder keeps the last run's
+    HTML and PDF of it, a matching pair. (Each file is replaced atomically, one after the
+    other: a disk that fills between the two can still leave the new HTML beside the old PDF,
+    and the error says so.) The bytes are the files' contents when ``task.keep`` asks for them
+    (else empty, and the files are written here).
     """
     started = time.perf_counter()
     try:

@@ -15,6 +15,8 @@ from fractions import Fraction
 import numpy as np
 
 from reportgen.analysis.arrays import money_quotient, money_quotient_int
+from reportgen.analysis.landing import landing_and_gap
+from reportgen.documents.pack.kpis import aov_change
 from reportgen.inputs.schema import MONEY_SCALE, rounded_units
 
 
@@ -65,3 +67,31 @@ def test_shown_to_the_cent_or_the_unit_it_is_the_exact_quotient_rounded_once():
         assert rounded_units(quotient) == exact_rounding(num, den, 2), (num, den)
         shown = Decimal(quotient).scaleb(-6).quantize(Decimal(1), rounding=ROUND_HALF_UP)
         assert shown == exact_rounding(num, den, 0), (num, den)
+
+
+def test_the_landing_and_its_gap_are_each_one_quotient():
+    # A region short of its target: landing − target is about −9.2149 currency units. The cut
+    # landing less the target would be cut away from zero and show −9.22; the gap taken as
+    # its own quotient shows the exact gap's cent.
+    ytd, last_ytd, rest, target = 190_421_670, 986, 235_928_451, 45_563_982_232_951
+    landing, gap = landing_and_gap(ytd, last_ytd, rest, target)
+    exact_landing = Fraction(ytd * last_ytd + rest * ytd, last_ytd)
+    assert landing == int(exact_landing)  # positive: cut down
+    assert rounded_units(gap) == exact_rounding(
+        ytd * last_ytd + rest * ytd - target * last_ytd, last_ytd, 2) == Decimal("-9.21")
+    assert rounded_units(landing - target) == Decimal("-9.22")  # what the gap used to be
+    assert landing_and_gap(ytd, last_ytd, rest, None) == (landing, None)
+
+
+def test_the_change_in_average_order_value_is_one_quotient():
+    # 150,001 over 10 orders is 15,000.1 stored units; 100,009 over 10 is 10,000.9. The exact
+    # change, 4,999.2 units (0.0049992), shows 0.00; the change of the two cut values (15,000
+    # less 10,000, half a cent) would show 0.01.
+    now, before = {"sales": 150_001, "orders": 10}, {"sales": 100_009, "orders": 10}
+    assert aov_change(now, before) == 4_999
+    assert rounded_units(aov_change(now, before)) == Decimal("0.00")
+    assert rounded_units(money_quotient_int(150_001, 10) - money_quotient_int(100_009, 10)) == (
+        Decimal("0.01"))
+    assert aov_change(before, now) == -4_999
+    assert aov_change(now, {"sales": 5, "orders": 0}) is None
+    assert aov_change(now, None) is None

@@ -18,6 +18,7 @@ from typing import Any
 import pandas as pd
 from babel.dates import format_date
 
+from reportgen.analysis.arrays import money_quotient_int
 from reportgen.analysis.rag import rag
 from reportgen.documents import fmt
 from reportgen.documents.charts.trend import sales_trend
@@ -101,6 +102,10 @@ def kpi_section(ctx: Ctx) -> dict[str, Any]:
                                  ("last_year", "last_year")):
                 entry[f"{name}_var"] = row.get(f"sales_variance_{suffix}")
                 entry[f"{name}_rel"] = row.get(f"sales_rel_variance_{suffix}")
+        if spec.key == "average_order_value":
+            for name, other in (("prev", ctx.prev), ("last_year", ctx.last_year)):
+                if entry[f"{name}_var"] is not None:
+                    entry[f"{name}_var"] = aov_change(row, other)
         if spec.key == "sales_ytd":
             entry["last_year_var"] = row.get("sales_variance_ytd")
             entry["last_year_rel"] = row.get("sales_rel_variance_ytd")
@@ -112,6 +117,23 @@ def kpi_section(ctx: Ctx) -> dict[str, Any]:
         "green": ctx.config.rag.green,
         "amber": ctx.config.rag.amber,
     }
+
+
+def aov_change(row: Mapping[str, Any], other: Mapping[str, Any] | None) -> int | None:
+    """The average order value's change from ``other``'s, exactly, to the stored unit.
+
+    One quotient of the sales and orders, cut like the figures themselves
+    (``analysis/arrays.money_quotient``), in Python integers: the change of the two cut values
+    could be a millionth off and show the wrong cent.
+    """
+    if other is None:
+        return None
+    sales, orders = row.get("sales"), row.get("orders")
+    before, before_orders = other.get("sales"), other.get("orders")
+    if None in (sales, orders, before, before_orders) or not orders or not before_orders:
+        return None
+    sales, orders, before, before_orders = map(int, (sales, orders, before, before_orders))
+    return money_quotient_int(sales * before_orders - before * orders, orders * before_orders)
 
 
 def _history(spec: _Kpi, other: Mapping[str, Any] | None, row: Mapping[str, Any],
