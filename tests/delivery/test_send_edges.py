@@ -187,10 +187,7 @@ def test_a_held_lock_stops_with_the_holders_pid(work):
     recorder = Recorder()
     with smtp_server(recorder) as port:
         _settings(work.config, port)
-        with (work.folder / LOCK_NAME).open("w") as held:
-            fcntl.flock(held, fcntl.LOCK_EX)
-            held.write("4242 2026-12-03T07:00:00+00:00\n")
-            held.flush()
+        with _holding(work.folder / LOCK_NAME, "4242"):
             result = run_cli(send, work.args("--yes", "--wait", "0.3", "--month", MONTH))
     assert result.exit_code == 3
     assert result.output.splitlines()[-1] == (
@@ -201,18 +198,19 @@ def test_a_held_lock_stops_with_the_holders_pid(work):
     assert work.ledger() == []
 
 
-def _hold_run_lock(folder: Path, pid: str) -> contextlib.AbstractContextManager:
+@contextlib.contextmanager
+def _holding(lock: Path, pid: str) -> Iterator[None]:
+    """The lock file ``lock`` held as another reportgen holds it, naming process ``pid``."""
+    with lock.open("w") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)
+        held.write(f"{pid} 2026-12-03T07:00:00+00:00\n")
+        held.flush()
+        yield
+
+
+def _hold_run_lock(folder: Path, pid: str) -> contextlib.AbstractContextManager[None]:
     """The month's run lock, held as a `run` writing the documents holds it."""
-
-    @contextlib.contextmanager
-    def held() -> Iterator[None]:
-        with (folder / RUN_LOCK).open("w") as lock:
-            fcntl.flock(lock, fcntl.LOCK_EX)
-            lock.write(f"{pid} 2026-12-03T07:00:00+00:00\n")
-            lock.flush()
-            yield
-
-    return held()
+    return _holding(folder / RUN_LOCK, pid)
 
 
 def test_a_run_writing_the_documents_keeps_send_from_reading_them(work):
@@ -313,10 +311,7 @@ def test_a_send_named_by_its_inputs_alone_meets_the_send_lock(work):
     recorder = Recorder()
     with smtp_server(recorder) as port:
         _settings(work.config, port)
-        with (work.folder / LOCK_NAME).open("w") as held:
-            fcntl.flock(held, fcntl.LOCK_EX)
-            held.write("4646 2026-12-03T07:00:00+00:00\n")
-            held.flush()
+        with _holding(work.folder / LOCK_NAME, "4646"):
             result = run_cli(send, work.args("--yes", "--wait", "0.3"))
     assert result.exit_code == 3, result.output
     assert result.output.splitlines()[-1] == (

@@ -9,6 +9,17 @@ from reportgen.inputs.config import Config
 
 
 @pytest.fixture(scope="module")
+def sample_inputs(tmp_path_factory):
+    """A folder holding the bundled sample's workbooks, once for the module."""
+    from reportgen.sample.dataset import write_sample
+
+    inputs = tmp_path_factory.mktemp("sample") / "inputs"
+    inputs.mkdir()
+    write_sample(inputs)
+    return inputs
+
+
+@pytest.fixture(scope="module")
 def demo(tmp_path_factory):
     """The bundled sample, loaded and analysed: (analysis, dataset, config)."""
     from reportgen.analysis.pipeline import resolve_month

@@ -15,7 +15,6 @@ from openpyxl import load_workbook
 from reportgen.cli.app import cli
 from reportgen.documents.build import RenderTask, render_task
 from reportgen.outputs.lock import RUN_LOCK
-from reportgen.sample.dataset import write_sample
 
 MONTH = "2026-10"
 
@@ -24,14 +23,6 @@ def run(*args: str) -> str:
     result = CliRunner().invoke(cli, list(args), catch_exceptions=False)
     assert result.exit_code == 0, result.output
     return result.output
-
-
-@pytest.fixture(scope="module")
-def sample_inputs(tmp_path_factory) -> Path:
-    inputs = tmp_path_factory.mktemp("sample") / "inputs"
-    inputs.mkdir()
-    write_sample(inputs)
-    return inputs
 
 
 @pytest.fixture(scope="module")

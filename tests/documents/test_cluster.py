@@ -19,7 +19,6 @@ import pytest
 from click.testing import CliRunner
 
 from reportgen.cli.app import cli
-from reportgen.sample.dataset import write_sample
 
 distributed = pytest.importorskip("distributed")
 
@@ -54,14 +53,6 @@ def cluster():
 def client(cluster):
     with distributed.Client(cluster.scheduler_address, set_as_default=False) as c:
         yield c
-
-
-@pytest.fixture(scope="module")
-def sample_inputs(tmp_path_factory) -> Path:
-    inputs = tmp_path_factory.mktemp("sample") / "inputs"
-    inputs.mkdir()
-    write_sample(inputs)
-    return inputs
 
 
 @pytest.fixture(scope="module")
